@@ -1,0 +1,22 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** An unguessable token: 256 bits by default (RFC 6749 §10.10 asks for at least 128). */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * How secrets are stored: SHA-256, base64url. Codes, refresh tokens, session cookies and
+ * client secrets are high-entropy values, so a fast hash suffices and keeps the token endpoint fast;
+ * a stolen database yields no usable secret.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('base64url');
+}
+
+/** Compares a presented secret with a stored hash in constant time. */
+export function secretMatchesHash(secret: string, storedHash: string): boolean {
+  const actual = Buffer.from(hashSecret(secret), 'ascii');
+  const expected = Buffer.from(storedHash, 'ascii');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

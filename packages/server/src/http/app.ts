@@ -1,0 +1,130 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AuthorizationError, OAuthError } from '../protocol/errors.js';
+import type { HttpDeps } from './deps.js';
+import { MalformedFormError, parseForm } from './form-parsing.js';
+import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
+import { authorizeRoutes } from './routes/authorize.js';
+import { discoveryRoutes } from './routes/discovery.js';
+import { loginPageRoutes } from './routes/login-pages.js';
+import { tokenRoutes } from './routes/token.js';
+import { userinfoRoutes } from './routes/userinfo.js';
+import { helmetOptions } from './security-headers.js';
+
+export interface AppOptions {
+  deps: HttpDeps;
+  /** Key for the CSRF tokens' HMAC, shared by every instance. */
+  csrfKey: string;
+  logger: boolean | { level: string };
+}
+
+/** Largest request body accepted: OAuth requests are small (RFC 6749 leaves the limit to the server). */
+const BODY_LIMIT = 64 * 1024;
+
+type ErrorStyle = 'json' | 'bearer' | 'authorize' | 'page';
+
+/**
+ * The Fastify application: external plugins, then the routes, and one error handler that renders
+ * every failure in the shape its endpoint promises.
+ */
+export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<FastifyInstance> {
+  const { issuer } = deps.ctx.settings;
+  const app = Fastify({
+    logger: logger === false ? false : {
+      level: logger === true ? 'info' : logger.level,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    // No log line per request on the hot paths; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: {
+      maxParamLength: 200,
+      querystringParser: (text: string) => parseForm(text),
+    },
+    return503OnClosing: true,
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { parser: (text: string) => parseForm(text), bodyLimit: BODY_LIMIT });
+  await app.register(fastifyHelmet, helmetOptions(new URL(issuer).protocol === 'https:'));
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: deps.cookies.csrfName,
+    cookieOpts: { ...deps.cookies.options, signed: false },
+    csrfOpts: { hmacKey: csrfKey, userInfo: true },
+    // Tokens are bound to the login transaction the form belongs to.
+    getUserInfo: (request: FastifyRequest) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      const state = body?.state;
+      return typeof state === 'string' ? state : '';
+    },
+  });
+
+  // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).
+  const ownOrigin = new URL(issuer).origin;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'POST' && request.url.startsWith('/u/')) {
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== ownOrigin && origin !== 'null') {
+        return sendErrorPage(reply, 403, 'This form was sent from another site and was refused.', 'invalid_request');
+      }
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => renderError(error, request, reply, issuer));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).type('application/json').send(JSON.stringify({ error: 'not_found', error_description: 'no such endpoint' })),
+  );
+
+  await app.register(discoveryRoutes, { deps });
+  await app.register(authorizeRoutes, { deps });
+  await app.register(loginPageRoutes, { deps });
+  await app.register(tokenRoutes, { deps });
+  await app.register(userinfoRoutes, { deps });
+  return app;
+}
+
+function renderError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, issuer: string): FastifyReply {
+  const style = ((request.routeOptions?.config as { errorStyle?: ErrorStyle } | undefined)?.errorStyle ?? 'json') as ErrorStyle;
+  const oauthError = toOAuthError(error);
+  if (!oauthError) request.log.error({ err: error }, 'unexpected error');
+
+  switch (style) {
+    case 'authorize':
+    case 'page':
+      if (oauthError instanceof AuthorizationError) return sendAuthorizationError(reply, oauthError, issuer, style === 'page' ? 303 : 302);
+      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+        return sendErrorPage(reply, 403, 'The form expired or was not sent from this page. Go back and try again.', 'invalid_request');
+      }
+      if (oauthError) return sendErrorPage(reply, clientStatus(oauthError), oauthError.description ?? oauthError.error, oauthError.error);
+      return sendErrorPage(reply, 500, 'The server could not complete the request. Try again later.', 'server_error');
+    case 'bearer':
+      return sendBearerError(reply, oauthError ?? new OAuthError('server_error', 'internal error'));
+    case 'json':
+      return sendJsonError(reply, oauthError ?? new OAuthError('server_error', 'internal error'));
+  }
+}
+
+function clientStatus(error: OAuthError): number {
+  return error.status >= 400 && error.status < 500 ? error.status : 400;
+}
+
+/** Maps what can go wrong before a handler runs (bad bodies, sizes, types) to invalid_request. */
+function toOAuthError(error: FastifyError): OAuthError | undefined {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof MalformedFormError) return new OAuthError('invalid_request', error.message);
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const description =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body too large'
+      : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type: send application/x-www-form-urlencoded or application/json'
+      : error.code?.startsWith('FST_CSRF') ? 'invalid CSRF token'
+      : 'malformed request';
+    return new OAuthError('invalid_request', description, { status });
+  }
+  return undefined;
+}

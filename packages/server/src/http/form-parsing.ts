@@ -1,0 +1,35 @@
+/**
+ * Parses application/x-www-form-urlencoded text (query strings and form bodies) strictly:
+ * malformed percent-encoding or invalid UTF-8 is an error rather than something silently kept,
+ * and a repeated name keeps every value so the protocol can refuse it (RFC 6749 §3.1).
+ */
+export class MalformedFormError extends Error {
+  constructor() {
+    super('malformed percent-encoding or invalid UTF-8 in the request parameters');
+    this.name = 'MalformedFormError';
+  }
+}
+
+export function parseForm(text: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null);
+  if (text === '') return result;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    const previous = result[name];
+    if (previous === undefined) result[name] = value;
+    else if (Array.isArray(previous)) previous.push(value);
+    else result[name] = [previous, value];
+  }
+  return result;
+}
+
+function decode(component: string): string {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    throw new MalformedFormError();
+  }
+}

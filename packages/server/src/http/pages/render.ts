@@ -1,0 +1,69 @@
+import { Eta } from 'eta';
+import {
+  consentTemplate,
+  errorTemplate,
+  formPostTemplate,
+  layoutTemplate,
+  loginTemplate,
+  messageTemplate,
+} from './templates.js';
+
+const eta = new Eta({ autoEscape: true, autoTrim: false, useWith: false });
+
+// Compiled once at start-up, not per request.
+const compiled = {
+  layout: eta.compile(layoutTemplate),
+  login: eta.compile(loginTemplate),
+  consent: eta.compile(consentTemplate),
+  error: eta.compile(errorTemplate),
+  formPost: eta.compile(formPostTemplate),
+  message: eta.compile(messageTemplate),
+};
+
+export interface Nonces {
+  script: string;
+  style: string;
+}
+
+function page(title: string, body: string, nonces: Nonces): string {
+  return eta.render(compiled.layout, { title, body, styleNonce: nonces.style });
+}
+
+export interface LoginPage {
+  action: string;
+  clientName: string;
+  csrfToken: string;
+  state: string;
+  email: string;
+  error?: string;
+}
+
+export function renderLogin(data: LoginPage, nonces: Nonces): string {
+  return page('Sign in', eta.render(compiled.login, { error: undefined, ...data }), nonces);
+}
+
+export interface ConsentPage {
+  action: string;
+  clientName: string;
+  userEmail: string;
+  csrfToken: string;
+  state: string;
+  scopes: { value: string; description: string }[];
+  audienceName?: string | undefined;
+}
+
+export function renderConsent(data: ConsentPage, nonces: Nonces): string {
+  return page('Authorize', eta.render(compiled.consent, { audienceName: undefined, ...data }), nonces);
+}
+
+export function renderError(data: { heading: string; message: string; code?: string | undefined }, nonces: Nonces): string {
+  return page(data.heading, eta.render(compiled.error, { code: undefined, ...data }), nonces);
+}
+
+export function renderFormPost(data: { action: string; params: Record<string, string> }, nonces: Nonces): string {
+  return page('Redirecting', eta.render(compiled.formPost, { ...data, scriptNonce: nonces.script }), nonces);
+}
+
+export function renderMessage(data: { heading: string; message: string }, nonces: Nonces): string {
+  return page(data.heading, eta.render(compiled.message, data), nonces);
+}

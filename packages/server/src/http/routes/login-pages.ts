@@ -1,0 +1,108 @@
+import type {} from '@fastify/cookie';
+import type {} from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { endpointUrl } from '../../protocol/context.js';
+import {
+  cancelInteraction,
+  loadConsentInteraction,
+  loadInteraction,
+  submitConsent,
+  submitLogin,
+} from '../../protocol/authorization/authorization-flow.js';
+import { describeScopes } from '../../protocol/authorization/describe-scopes.js';
+import type { HttpDeps } from '../deps.js';
+import { renderConsent, renderLogin } from '../pages/render.js';
+import { sendErrorPage, sendToClient } from '../render-errors.js';
+import { nonces } from '../security-headers.js';
+import { sendOutcome } from './authorize.js';
+
+type FormBody = Record<string, unknown> | undefined;
+const field = (body: FormBody, name: string) => {
+  const value = body?.[name];
+  return typeof value === 'string' ? value : undefined;
+};
+const stateOf = (request: FastifyRequest) =>
+  field(request.body as FormBody, 'state') ?? field(request.query as FormBody, 'state');
+
+/**
+ * The login and consent pages (the user-facing half of the authorization endpoint). Every form
+ * carries a CSRF token bound to the transaction, and every POST is checked for it and for a
+ * same-origin Origin header (RFC 6749 §10.12, ASVS 3.5.1).
+ */
+export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: HttpDeps }) {
+  const { ctx, cookies } = deps;
+  const loginAction = new URL(endpointUrl(ctx.settings.issuer, 'u/login')).pathname;
+  const consentAction = new URL(endpointUrl(ctx.settings.issuer, 'u/consent')).pathname;
+  const config = { errorStyle: 'page' };
+  const pageHeaders = (reply: FastifyReply) =>
+    reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8');
+
+  const showLogin = async (request: FastifyRequest, reply: FastifyReply, status: number, email: string, error?: string) => {
+    const state = stateOf(request);
+    const { interaction, client } = await loadInteraction(ctx, state);
+    const csrfToken = reply.generateCsrf({ userInfo: interaction.id });
+    return pageHeaders(reply)
+      .code(status)
+      .send(
+        renderLogin(
+          {
+            action: loginAction,
+            clientName: client.name,
+            csrfToken,
+            state: interaction.id,
+            email: email || interaction.request.login_hint || '',
+            ...(error !== undefined && { error }),
+          },
+          nonces(reply),
+        ),
+      );
+  };
+
+  app.get('/u/login', { config }, (request, reply) => showLogin(request, reply, 200, ''));
+
+  app.post('/u/login', { config, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = request.body as FormBody;
+    const state = field(body, 'state');
+    if (field(body, 'action') === 'cancel') return cancelInteraction(ctx, state);
+    const email = field(body, 'email') ?? '';
+    const password = field(body, 'password') ?? '';
+    const sessionCookie = request.cookies[cookies.sessionName];
+    const result = await submitLogin(ctx, state, { email, password }, sessionCookie);
+    if (!result.ok) {
+      // One message whether or not the email exists (ASVS 6.3.8).
+      return showLogin(request, reply, 400, email.slice(0, 320), 'Wrong email or password.');
+    }
+    reply.setCookie(cookies.sessionName, result.cookieValue, cookies.options);
+    return sendOutcome(reply, deps, result.next, 303);
+  });
+
+  app.get('/u/consent', { config }, async (request, reply) => {
+    const state = stateOf(request);
+    const { interaction, client, user, missingScopes } = await loadConsentInteraction(ctx, state, request.cookies[cookies.sessionName]);
+    const audience = interaction.request.audience;
+    const api = audience ? await ctx.storage.resourceServers.findByIdentifier(audience) : undefined;
+    const scopes = describeScopes(missingScopes.length > 0 ? missingScopes : interaction.request.scope, api);
+    return pageHeaders(reply).send(
+      renderConsent(
+        {
+          action: consentAction,
+          clientName: client.name,
+          userEmail: user.email,
+          csrfToken: reply.generateCsrf({ userInfo: interaction.id }),
+          state: interaction.id,
+          scopes,
+          audienceName: api?.name,
+        },
+        nonces(reply),
+      ),
+    );
+  });
+
+  app.post('/u/consent', { config, preHandler: app.csrfProtection }, async (request, reply) => {
+    const body = request.body as FormBody;
+    const action = field(body, 'action');
+    if (action !== 'accept' && action !== 'deny') return sendErrorPage(reply, 400, 'Choose Accept or Deny.', 'invalid_request');
+    const response = await submitConsent(ctx, field(body, 'state'), action, request.cookies[cookies.sessionName]);
+    return sendToClient(reply, response, 303);
+  });
+}

@@ -1,0 +1,76 @@
+import { AuthorizationError } from '../errors.js';
+import type { AuthorizationRequest, Client, Consent, LoginSession } from '../model.js';
+
+/** What the authorization endpoint does next for a valid request. */
+export type AuthorizationStep =
+  | { step: 'login' }
+  | { step: 'consent'; missingScopes: string[] }
+  | { step: 'issue' };
+
+export interface AuthorizationState {
+  /** The browser's live login session, if any (already checked for expiry). */
+  session: LoginSession | undefined;
+  /** The `sub` of a verified id_token_hint, if one was sent. */
+  hintSubject?: string | undefined;
+  /** Whether the user signed in during this very transaction (prompt=login and max_age are then met). */
+  authenticatedInTransaction: boolean;
+  consent: Consent | undefined;
+  /** Whether the user already answered the consent page in this transaction. */
+  consentedInTransaction: boolean;
+  now: number;
+}
+
+/**
+ * Decides between asking the user to sign in, asking for consent, and answering at once
+ * (OpenID Connect Core §3.1.2.3–3.1.2.4). With prompt=none, a needed page becomes an error
+ * (Core §3.1.2.6).
+ */
+export function decideAuthorizationStep(
+  request: AuthorizationRequest,
+  client: Client,
+  state: AuthorizationState,
+): AuthorizationStep {
+  const fail = (error: 'login_required' | 'consent_required', description: string) =>
+    new AuthorizationError(error, description, {
+      redirectUri: request.redirect_uri,
+      state: request.state,
+      responseMode: request.response_mode,
+    });
+  const interactive = !request.prompt.includes('none');
+
+  if (!state.authenticatedInTransaction && needsLogin(request, state)) {
+    if (!interactive) throw fail('login_required', 'the user must sign in');
+    return { step: 'login' };
+  }
+
+  if (!state.consentedInTransaction) {
+    const missingScopes = scopesNeedingConsent(request, client, state.consent);
+    if (missingScopes.length > 0) {
+      if (!interactive) throw fail('consent_required', 'the user must consent');
+      return { step: 'consent', missingScopes };
+    }
+  }
+  return { step: 'issue' };
+}
+
+function needsLogin(request: AuthorizationRequest, state: AuthorizationState): boolean {
+  const { session } = state;
+  if (!session) return true;
+  if (request.prompt.includes('login')) return true;
+  // Core §3.1.2.1: max_age is the allowable time since the user last actively authenticated.
+  if (request.max_age !== undefined && state.now - session.auth_time > request.max_age) return true;
+  // Core §3.1.2.1: a hint naming another user than the signed-in one cannot be answered silently.
+  if (state.hintSubject !== undefined && state.hintSubject !== session.user_id) return true;
+  return false;
+}
+
+/**
+ * First-party clients are trusted and skip consent (Auth0's is_first_party). Others are asked for
+ * the scopes the user has not yet granted them; prompt=consent asks for all of them again.
+ */
+export function scopesNeedingConsent(request: AuthorizationRequest, client: Client, consent: Consent | undefined): string[] {
+  if (client.is_first_party && !request.prompt.includes('consent')) return [];
+  if (request.prompt.includes('consent')) return [...request.scope];
+  const granted = new Set(consent?.scopes ?? []);
+  return request.scope.filter((s) => !granted.has(s));
+}

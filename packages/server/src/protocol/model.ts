@@ -1,0 +1,139 @@
+/**
+ * The records the protocol works on, named as Auth0's Management API names them so that
+ * tenant files and tooling written for Auth0 read the same here.
+ */
+export type AppType = 'regular_web' | 'non_interactive' | 'spa' | 'native';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+
+export interface Client {
+  client_id: string;
+  /** SHA-256 of the secret, base64url; null for public clients. */
+  client_secret_hash: string | null;
+  name: string;
+  app_type: AppType;
+  callbacks: string[];
+  allowed_logout_urls: string[];
+  grant_types: GrantType[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  is_first_party: boolean;
+}
+
+export interface ApiScope {
+  value: string;
+  description: string;
+}
+
+export interface ResourceServer {
+  identifier: string;
+  name: string;
+  scopes: ApiScope[];
+  allow_offline_access: boolean;
+  /** Access token lifetime in seconds. */
+  token_lifetime: number;
+  signing_alg: string;
+}
+
+export interface User {
+  user_id: string;
+  email: string;
+  email_verified: boolean;
+  password_hash: string | null;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  nickname: string | null;
+  picture: string | null;
+  updated_at: number;
+}
+
+export type ResponseMode = 'query' | 'form_post';
+export type Prompt = 'none' | 'login' | 'consent';
+
+/** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1). */
+export interface AuthorizationRequest {
+  client_id: string;
+  redirect_uri: string;
+  /** Whether redirect_uri was sent (it may be left out when the client registered exactly one). */
+  redirect_uri_given: boolean;
+  response_type: 'code' | 'id_token';
+  response_mode: ResponseMode;
+  scope: string[];
+  state?: string;
+  nonce?: string;
+  code_challenge?: string;
+  code_challenge_method?: 'S256';
+  prompt: Prompt[];
+  max_age?: number;
+  login_hint?: string;
+  id_token_hint?: string;
+  /** The API the access token is for (Auth0's `audience`); absent: a token for /userinfo only. */
+  audience?: string;
+}
+
+/** A signed-in browser at the authorization server. */
+export interface LoginSession {
+  /** SHA-256 of the cookie value: the cookie itself is never stored. */
+  id_hash: string;
+  /** The public session id put in ID tokens (`sid`, OpenID Connect Front/Back-Channel Logout). */
+  sid: string;
+  user_id: string;
+  /** When the user last authenticated (seconds), for `auth_time` and `max_age`. */
+  auth_time: number;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+}
+
+/** An authorization request waiting for the user to sign in or consent. */
+export interface Interaction {
+  id: string;
+  request: AuthorizationRequest;
+  user_id: string | null;
+  session_sid: string | null;
+  auth_time: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuthorizationCode {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  /** RFC 6749 §4.1.3: the token request must repeat redirect_uri when the authorization request had it. */
+  redirect_uri_required: boolean;
+  scope: string[];
+  audience: string | null;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: 'S256' | null;
+  auth_time: number;
+  session_sid: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  /** The grant its redemption created, so a replay can revoke what it issued. */
+  grant_id: string | null;
+}
+
+/** What one redemption of a code (or one client authorisation) gave a client: tokens derive from it. */
+export interface Grant {
+  id: string;
+  client_id: string;
+  user_id: string;
+  scope: string[];
+  audience: string | null;
+  session_sid: string | null;
+  auth_time: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** What a user agreed to give a client, per API (`audience` '' for OpenID Connect scopes only). */
+export interface Consent {
+  user_id: string;
+  client_id: string;
+  audience: string;
+  scopes: string[];
+}

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './2026-11-21T1200-initial.js';
+
+/**
+ * Every migration, by name in the order they apply. Listed statically (not read from a folder)
+ * so the same list works from the TypeScript sources and from the compiled output.
+ * Schema changes stay additive, so two versions of Latchkey can share one database during a rollout.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-21T1200-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export const latestMigration = Object.keys(migrations).sort().at(-1)!;

@@ -1,0 +1,133 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types. Portable across SQLite and PostgreSQL: times are integer seconds since the
+ * epoch (bigint), booleans are integers 0/1, lists are JSON text.
+ */
+export interface ClientTable {
+  client_id: string;
+  client_secret_hash: string | null;
+  name: string;
+  app_type: string;
+  callbacks: string;
+  allowed_logout_urls: string;
+  grant_types: string;
+  token_endpoint_auth_method: string;
+  is_first_party: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceServerTable {
+  identifier: string;
+  name: string;
+  scopes: string;
+  allow_offline_access: number;
+  token_lifetime: number;
+  signing_alg: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserTable {
+  user_id: string;
+  email: string;
+  email_verified: number;
+  password_hash: string | null;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  nickname: string | null;
+  picture: string | null;
+  logins_count: Generated<number>;
+  last_login: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface InteractionTable {
+  id: string;
+  client_id: string;
+  request: string;
+  user_id: string | null;
+  session_sid: string | null;
+  auth_time: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  sid: string;
+  user_id: string;
+  auth_time: number;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+}
+
+export interface AuthorizationCodeTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  redirect_uri_required: number;
+  scope: string;
+  audience: string | null;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  auth_time: number;
+  session_sid: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  grant_id: string | null;
+}
+
+export interface GrantTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  audience: string | null;
+  session_sid: string | null;
+  auth_time: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ConsentTable {
+  user_id: string;
+  client_id: string;
+  audience: string;
+  scopes: string;
+  updated_at: number;
+}
+
+export interface SettingTable {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  clients: ClientTable;
+  resource_servers: ResourceServerTable;
+  users: UserTable;
+  signing_keys: SigningKeyTable;
+  interactions: InteractionTable;
+  sessions: SessionTable;
+  authorization_codes: AuthorizationCodeTable;
+  grants: GrantTable;
+  consents: ConsentTable;
+  settings: SettingTable;
+}

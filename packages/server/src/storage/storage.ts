@@ -1,0 +1,111 @@
+import type {
+  AuthorizationCode,
+  Client,
+  Consent,
+  Grant,
+  Interaction,
+  LoginSession,
+  ResourceServer,
+  User,
+} from '../protocol/model.js';
+
+/**
+ * Everything Latchkey keeps. One interface, one implementation per backend; the protocol core
+ * depends on these small repositories only. Secrets (codes, session cookies, client secrets)
+ * arrive here already hashed: a repository never sees one in clear.
+ */
+export interface ClientRepository {
+  findById(clientId: string): Promise<Client | undefined>;
+  upsert(client: Client): Promise<void>;
+  list(): Promise<Client[]>;
+  count(): Promise<number>;
+}
+
+export interface ResourceServerRepository {
+  findByIdentifier(identifier: string): Promise<ResourceServer | undefined>;
+  upsert(resourceServer: ResourceServer): Promise<void>;
+  list(): Promise<ResourceServer[]>;
+}
+
+export interface UserRepository {
+  findById(userId: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  upsert(user: User): Promise<void>;
+  recordLogin(userId: string, at: number): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface StoredSigningKey {
+  kid: string;
+  alg: string;
+  /** Private JWK as JSON text. */
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  /** When this key stopped signing (null while it is the current key of its alg). */
+  retired_at: number | null;
+}
+
+export interface SigningKeyRepository {
+  list(): Promise<StoredSigningKey[]>;
+  insert(key: StoredSigningKey): Promise<void>;
+}
+
+export interface InteractionRepository {
+  create(interaction: Interaction): Promise<void>;
+  find(id: string): Promise<Interaction | undefined>;
+  update(
+    id: string,
+    changes: Pick<Interaction, 'user_id' | 'session_sid' | 'auth_time'>,
+  ): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface SessionRepository {
+  create(session: LoginSession): Promise<void>;
+  findByHash(idHash: string): Promise<LoginSession | undefined>;
+  touch(idHash: string, at: number): Promise<void>;
+  delete(idHash: string): Promise<void>;
+}
+
+export interface AuthorizationCodeRepository {
+  create(code: AuthorizationCode): Promise<void>;
+  findByHash(codeHash: string): Promise<AuthorizationCode | undefined>;
+  /**
+   * Marks the code used and records the grant it produced, only if no one used it before:
+   * true for exactly one caller, however many race (the single-use rule, RFC 6749 §4.1.2).
+   */
+  consume(codeHash: string, grantId: string, at: number): Promise<boolean>;
+}
+
+export interface GrantRepository {
+  create(grant: Grant): Promise<void>;
+  findById(id: string): Promise<Grant | undefined>;
+  revoke(id: string, at: number): Promise<void>;
+}
+
+export interface ConsentRepository {
+  find(userId: string, clientId: string, audience: string): Promise<Consent | undefined>;
+  save(consent: Consent): Promise<void>;
+}
+
+/** Small key/value settings the server generates once and shares between instances. */
+export interface SettingRepository {
+  get(name: string): Promise<string | undefined>;
+  /** Stores the value unless one exists; returns the value that won. */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
+export interface Storage {
+  readonly clients: ClientRepository;
+  readonly resourceServers: ResourceServerRepository;
+  readonly users: UserRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly interactions: InteractionRepository;
+  readonly sessions: SessionRepository;
+  readonly authorizationCodes: AuthorizationCodeRepository;
+  readonly grants: GrantRepository;
+  readonly consents: ConsentRepository;
+  readonly settings: SettingRepository;
+  close(): Promise<void>;
+}

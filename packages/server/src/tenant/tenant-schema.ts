@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * The tenant file, in Auth0 Management API field names, so a tenant exported from Auth0 reads
+ * the same. Unknown fields are refused rather than silently ignored.
+ */
+const absoluteUrl = z.string().url();
+
+export const clientSchema = z
+  .object({
+    client_id: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+    client_secret: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+    name: z.string().min(1).max(255),
+    app_type: z.enum(['regular_web', 'non_interactive', 'spa', 'native']).default('regular_web'),
+    callbacks: z.array(absoluteUrl.refine((u) => !u.includes('#'), 'must not contain a fragment')).default([]),
+    allowed_logout_urls: z.array(absoluteUrl).default([]),
+    grant_types: z.array(z.enum(['authorization_code', 'refresh_token', 'client_credentials'])).optional(),
+    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+    is_first_party: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((client, ctx) => {
+    const isPublic = client.token_endpoint_auth_method === 'none';
+    if (isPublic && client.client_secret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
+    }
+    if (!isPublic && client.client_secret === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'is required for a confidential client' });
+    }
+  });
+
+export const resourceServerSchema = z
+  .object({
+    identifier: z.string().min(1).max(600),
+    name: z.string().min(1).max(255),
+    scopes: z
+      .array(z.object({ value: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope token (RFC 6749 §3.3)'), description: z.string().max(500).default('') }).strict())
+      .default([]),
+    allow_offline_access: z.boolean().default(false),
+    token_lifetime: z.number().int().min(60).max(2_592_000).default(86_400),
+    signing_alg: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256'),
+  })
+  .strict();
+
+export const userSchema = z
+  .object({
+    user_id: z.string().regex(/^[a-z0-9-]+\|[\x21-\x7e]+$/i, 'must look like <provider>|<id>').max(255).optional(),
+    email: z.string().email().max(320),
+    password: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+    email_verified: z.boolean().default(false),
+    name: z.string().max(255).optional(),
+    given_name: z.string().max(255).optional(),
+    family_name: z.string().max(255).optional(),
+    nickname: z.string().max(255).optional(),
+    picture: z.string().url().optional(),
+  })
+  .strict();
+
+export const tenantSchema = z
+  .object({
+    clients: z.array(clientSchema).default([]),
+    resourceServers: z.array(resourceServerSchema).default([]),
+    users: z.array(userSchema).default([]),
+  })
+  .passthrough();
+
+export type TenantFile = z.infer<typeof tenantSchema>;
+export type TenantClient = z.infer<typeof clientSchema>;
+export type TenantResourceServer = z.infer<typeof resourceServerSchema>;
+export type TenantUser = z.infer<typeof userSchema>;
+
+/** Formats the first problem of a tenant file with the path of the field, e.g. `clients[0].client_secret`. */
+export function describeTenantError(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = issue.path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join('');
+  return `${path || '(root)'}: ${issue.message}`;
+}
