@@ -77,7 +77,8 @@ export class Browser {
       if (page.status < 300 || page.status >= 400 || !location) return page;
       const next = new URL(location, page.url);
       if (init.stopAt?.(next)) return { ...page, stoppedAt: next };
-      page = await this.request(next, { headers: init.headers ?? {} });
+      const { origin: _origin, ...headers } = init.headers ?? {};
+      page = await this.request(next, { headers });
     }
     throw new Error(`too many redirects from ${String(url)}`);
   }
@@ -96,9 +97,11 @@ export class Browser {
       action.search = body.toString();
       return this.navigate(action, { stopAt: options.stopAt });
     }
+    // Browsers name the page a form was posted from in the Origin header.
     return this.navigate(action, {
       method: 'POST',
       body,
+      headers: { origin: page.url.origin },
       stopAt: options.stopAt,
     });
   }
