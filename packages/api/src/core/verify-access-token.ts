@@ -1,4 +1,4 @@
-import { errors, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTHeaderParameters, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { BearerError, InvalidTokenError, IssuerUnavailableError } from './errors.js';
 import { createIssuerKeys } from './issuer-keys.js';
@@ -34,6 +34,7 @@ export interface AccessTokenVerifier {
 const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
 
 const KEYS_UNAVAILABLE = "The authorization server's signing keys could not be retrieved";
+const ALG_REFUSED = 'The access token is signed with an algorithm this API does not accept';
 
 /**
  * Errors of jose's remote key set that mean the keys could not be fetched (network failure,
@@ -83,7 +84,7 @@ function describe(error: unknown): string {
       }
     }
     case errors.JOSEAlgNotAllowed.code:
-      return 'The access token is signed with an algorithm this API does not accept';
+      return ALG_REFUSED;
     case errors.JWSSignatureVerificationFailed.code:
       return 'The access token signature is invalid';
     case errors.JWKSNoMatchingKey.code:
@@ -111,12 +112,24 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 
   return {
     async verify(token) {
+      // Refuse what can be refused from the header alone before the issuer is contacted, so
+      // garbage, unsigned or HMAC tokens never cause a discovery or key set request.
+      let header: JWTHeaderParameters;
+      try {
+        header = decodeProtectedHeader(token) as JWTHeaderParameters;
+      } catch (cause) {
+        throw new InvalidTokenError('The access token is malformed', { cause });
+      }
+      if (typeof header.alg !== 'string' || !(config.algorithms as readonly string[]).includes(header.alg)) {
+        throw new InvalidTokenError(ALG_REFUSED);
+      }
+      checkTokenType(header, config.tokenTypes);
+
       const { issuer, keys } = await issuerKeys();
 
-      const getKey: JWTVerifyGetKey = async (header, jws) => {
-        checkTokenType(header, config.tokenTypes);
+      const getKey: JWTVerifyGetKey = async (verifiedHeader, jws) => {
         try {
-          return await keys(header, jws);
+          return await keys(verifiedHeader, jws);
         } catch (error) {
           if (isKeyFetchFailure(error)) throw new IssuerUnavailableError(KEYS_UNAVAILABLE, { cause: error });
           throw error;

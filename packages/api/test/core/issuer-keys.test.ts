@@ -6,6 +6,7 @@ import { DISCOVERY_RETRY_DELAY } from '../../src/core/issuer-keys.js';
 import { createAccessTokenVerifier } from '../../src/core/verify-access-token.js';
 import { AUDIENCE, startTestIssuer } from '../helpers/test-issuer.js';
 import type { TestIssuer } from '../helpers/test-issuer.js';
+import { hmacWithPublicKeyToken, noneToken } from '../helpers/tokens.js';
 
 describe('the cached remote key set', () => {
   let issuer: TestIssuer;
@@ -96,6 +97,20 @@ describe('discovery', () => {
     await verifier.verify(await issuer.sign());
     assert.equal(issuer.discoveryRequests, 1);
     assert.equal(issuer.jwksRequests, 1);
+  });
+
+  it('refuses malformed, unsigned, HMAC and wrong-typ tokens without contacting the issuer', async () => {
+    const verifier = createAccessTokenVerifier({ issuer: issuer.issuer, audience: AUDIENCE });
+    const tokens = [
+      'not-a-jwt',
+      'abc.def.ghi',
+      noneToken(issuer),
+      await hmacWithPublicKeyToken(issuer),
+      await issuer.sign({ header: { typ: 'JWT' } }),
+    ];
+    for (const token of tokens) await assert.rejects(verifier.verify(token), InvalidTokenError);
+    assert.equal(issuer.discoveryRequests, 0);
+    assert.equal(issuer.jwksRequests, 0);
   });
 
   it('accepts issuerBaseURL without the trailing slash of the issuer', async () => {
