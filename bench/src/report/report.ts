@@ -1,0 +1,67 @@
+import type { CryptoLimits } from '../limits/crypto-limits.js';
+import type { ScenarioLimit } from '../limits/scenario-limit.js';
+import type { LoadResult } from '../load/jobs.js';
+import type { MachineDescription } from '../machine.js';
+import type { ScenarioId } from '../scenarios/scenarios.js';
+import type { TargetName } from '../targets/target.js';
+
+// The shape of bench/results/*.json.
+
+export interface RoundResult {
+  readonly round: number;
+  readonly result?: LoadResult;
+  readonly peakRssBytes?: number;
+  /** Why the round produced no figure (the server failed to start or the scenario could not be prepared). */
+  readonly error?: string;
+}
+
+export interface TargetSummary {
+  readonly target: TargetName;
+  readonly label: string;
+  readonly rounds: readonly RoundResult[];
+  /** Medians over the rounds that produced a figure; null when none did. */
+  readonly rate: number | null;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  /** Failed requests or flows over all rounds, and by kind (HTTP status, `error`, `timeout`). */
+  readonly failures: number;
+  readonly failuresByKind: Readonly<Record<string, number>>;
+  /** The largest resident set of the server over the rounds. */
+  readonly peakRssBytes: number | null;
+  /** Latchkey's median rate divided by node-oidc-provider's (only on Latchkey's line). */
+  readonly ratioToPeer: number | null;
+  readonly ratioToLimit: number | null;
+  /** Rounds that ran out of pre-minted codes or tokens before the end. */
+  readonly exhaustedRounds: number;
+  readonly notes: Readonly<Record<string, number>>;
+}
+
+export interface ScenarioReport {
+  readonly id: ScenarioId;
+  readonly title: string;
+  readonly unit: 'req/s' | 'flows/s';
+  readonly signatures: number;
+  readonly passwordChecks: number;
+  readonly limit: ScenarioLimit | null;
+  readonly targets: readonly TargetSummary[];
+}
+
+export interface BenchReport {
+  readonly version: 1;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: MachineDescription;
+  readonly settings: {
+    readonly rounds: number;
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly connections: number;
+    readonly flowConcurrency: number;
+    readonly latchkeyDatabase: 'sqlite';
+  };
+  readonly limits: {
+    readonly bare: { readonly rate: number | null; readonly p50: number | null; readonly p99: number | null; readonly rounds: readonly RoundResult[] };
+    readonly crypto: CryptoLimits;
+  };
+  readonly scenarios: readonly ScenarioReport[];
+}

@@ -1,0 +1,88 @@
+import type { BenchReport, TargetSummary } from './report.js';
+
+const MiB = 1024 * 1024;
+
+function integer(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** A rate with three significant digits at least (flows/s are small numbers). */
+function rate(value: number | null): string {
+  if (value === null) return '—';
+  return value >= 100 ? integer(value) : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function ms(value: number | null): string {
+  if (value === null) return '—';
+  return value >= 100 ? integer(value) : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function ratio(value: number | null): string {
+  return value === null ? '—' : `${value.toFixed(2)}×`;
+}
+
+function failures(summary: TargetSummary): string {
+  if (summary.rate === null) return 'failed';
+  if (summary.failures === 0) return '0';
+  const kinds = Object.entries(summary.failuresByKind).map(([kind, count]) => `${kind}×${count}`);
+  return `${summary.failures} (${kinds.join(' ')})`;
+}
+
+/** The machine, settings and limits: the header of the table. */
+export function describeRun(report: BenchReport): string[] {
+  const { machine, settings, limits } = report;
+  const { signing, argon2id } = limits.crypto;
+  const perSecond = (t: { sequential: number; parallel: number }) => `${integer(t.sequential)}/s sequential, ${integer(t.parallel)}/s parallel`;
+  return [
+    `Latchkey benchmark, ${report.startedAt}`,
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB, Node ${machine.node}, ${machine.os}`,
+    `Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, ` +
+      `${settings.rounds} round${settings.rounds === 1 ? '' : 's'} (medians); sign-in flows by ${settings.flowConcurrency} concurrent users`,
+    `Limits: bare node:http ${rate(limits.bare.rate)} req/s (p50 ${ms(limits.bare.p50)} ms, p99 ${ms(limits.bare.p99)} ms); ` +
+      `libuv thread pool ${limits.crypto.threadPoolSize}`,
+    `  jose signing: RS256 ${perSecond(signing.RS256)}; ES256 ${perSecond(signing.ES256)}; EdDSA ${perSecond(signing.EdDSA)}`,
+    `  argon2id verify (m=19 MiB, t=2, p=1): ${perSecond(argon2id)}`,
+  ];
+}
+
+/** The results as a plain-text table, one line per scenario and server. */
+export function formatTable(report: BenchReport): string {
+  const header = ['Scenario', 'Server', 'rate', 'p50 ms', 'p99 ms', 'errors', 'vs peer', 'vs limit', 'limit', 'peak RSS'];
+  const rows: string[][] = [];
+  for (const scenario of report.scenarios) {
+    scenario.targets.forEach((summary, index) => {
+      rows.push([
+        index === 0 ? scenario.id : '',
+        summary.label,
+        summary.rate === null ? '—' : `${rate(summary.rate)} ${scenario.unit}`,
+        ms(summary.p50),
+        ms(summary.p99),
+        failures(summary),
+        ratio(summary.ratioToPeer),
+        ratio(summary.ratioToLimit),
+        index === 0 && scenario.limit ? `${rate(scenario.limit.rate)} (${scenario.limit.basis})` : '',
+        summary.peakRssBytes === null ? '—' : `${integer(summary.peakRssBytes / MiB)} MiB`,
+      ]);
+    });
+  }
+  const numeric = new Set([2, 3, 4, 6, 7, 9]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const lines = [...describeRun(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+
+  const notes: string[] = [];
+  for (const scenario of report.scenarios) {
+    for (const summary of scenario.targets) {
+      const errors = summary.rounds.flatMap((r) => (r.error ? [`round ${r.round}: ${r.error.split('\n')[0]}`] : []));
+      const samples = [...new Set(summary.rounds.flatMap((r) => r.result?.failures.samples ?? []))].slice(0, 3);
+      const extra = Object.entries(summary.notes).map(([name, value]) => `${name} ${value.toFixed(2)}`);
+      if (summary.exhaustedRounds > 0) extra.push(`ran out of pre-minted codes/tokens in ${summary.exhaustedRounds} round(s)`);
+      if (errors.length + samples.length + extra.length === 0) continue;
+      notes.push(`${scenario.id} on ${summary.target}:`);
+      for (const text of [...extra, ...errors, ...samples.map((s) => `failure: ${s}`)]) notes.push(`  ${text}`);
+    }
+  }
+  if (notes.length > 0) lines.push('', 'Notes:', ...notes);
+  return lines.join('\n');
+}

@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFixture } from './fixture.js';
+import { measureCryptoLimits } from './limits/crypto-limits.js';
+import { scenarioLimit } from './limits/scenario-limit.js';
+import type { LoadResult } from './load/jobs.js';
+import { runLoad } from './load/run-load.js';
+import { describeMachine } from './machine.js';
+import type { BenchReport, RoundResult, ScenarioReport, TargetSummary } from './report/report.js';
+import { median } from './report/stats.js';
+import { SCENARIOS } from './scenarios/scenarios.js';
+import type { Scenario, ScenarioId, ScenarioSettings } from './scenarios/scenarios.js';
+import { startBareServer } from './targets/bare-server.js';
+import { latchkey } from './targets/latchkey.js';
+import { nodeOidcProvider } from './targets/node-oidc-provider.js';
+import type { Target, TargetName } from './targets/target.js';
+
+export interface BenchOptions extends ScenarioSettings {
+  readonly rounds: number;
+  readonly scenarios: readonly ScenarioId[];
+  readonly targets: readonly TargetName[];
+  /** Seconds per cryptographic limit measurement. */
+  readonly cryptoSeconds: number;
+  /** Progress lines (to stderr by default). */
+  readonly log: (line: string) => void;
+}
+
+const TARGETS: Readonly<Record<TargetName, Target>> = { latchkey, 'node-oidc-provider': nodeOidcProvider };
+
+/**
+ * Measures the limits, then runs every scenario against a freshly started server of each target,
+ * round after round, alternating which target goes first, and summarizes with medians.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const workDir = await mkdtemp(join(tmpdir(), 'latchkey-bench-'));
+  try {
+    const { log } = options;
+    const machine = describeMachine();
+    log(`measuring signing and argon2id throughput (${options.cryptoSeconds} s each)`);
+    const crypto = await measureCryptoLimits(options.cryptoSeconds);
+    const fixture = createFixture();
+    const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
+    const targets = options.targets.map((name) => TARGETS[name]);
+
+    const bareRounds: RoundResult[] = [];
+    const rounds = new Map<string, RoundResult[]>();
+    const key = (scenario: Scenario, target: Target) => `${scenario.id}/${target.name}`;
+
+    for (let round = 1; round <= options.rounds; round++) {
+      log(`round ${round}/${options.rounds}: bare node:http`);
+      bareRounds.push(await measureBare(round, options, workDir));
+      const bareRate = median(bareRounds.flatMap((r) => (r.result ? [r.result.rate] : [])));
+      const order = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const scenario of scenarios) {
+        const limit = scenarioLimit(scenario, bareRate, crypto);
+        for (const target of order) {
+          const previous = (rounds.get(key(scenario, target)) ?? []).flatMap((r) => (r.result ? [r.result.rate] : []));
+          // Mint for the limit, or for 1.5 × what this server did last round if that is less.
+          const expectedRate = previous.length > 0 ? Math.min(limit.rate, 1.5 * Math.max(...previous)) : limit.rate;
+          log(`round ${round}/${options.rounds}: ${scenario.id} on ${target.name}`);
+          const result = await measureScenario(round, scenario, target, { fixture, workDir, expectedRate, options });
+          log(`  ${result.result ? `${result.result.rate.toFixed(1)} ${scenario.unit}, ${result.result.failures.total} failed` : `error: ${firstLine(result.error)}`}`);
+          rounds.set(key(scenario, target), [...(rounds.get(key(scenario, target)) ?? []), result]);
+        }
+      }
+    }
+
+    const bareRate = median(bareRounds.flatMap((r) => (r.result ? [r.result.rate] : [])));
+    const scenarioReports: ScenarioReport[] = scenarios.map((scenario) => {
+      const limit = Number.isFinite(bareRate) ? scenarioLimit(scenario, bareRate, crypto) : null;
+      const summaries = targets.map((target) => summarize(target, rounds.get(key(scenario, target)) ?? [], limit?.rate));
+      const peer = summaries.find((s) => s.target === 'node-oidc-provider');
+      const withPeer = summaries.map((summary) =>
+        summary.target === 'latchkey' && summary.rate !== null && peer?.rate
+          ? { ...summary, ratioToPeer: summary.rate / peer.rate }
+          : summary,
+      );
+      return {
+        id: scenario.id,
+        title: scenario.title,
+        unit: scenario.unit,
+        signatures: scenario.signatures,
+        passwordChecks: scenario.passwordChecks,
+        limit,
+        targets: withPeer,
+      };
+    });
+
+    return {
+      version: 1,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine,
+      settings: {
+        rounds: options.rounds,
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+        connections: options.connections,
+        flowConcurrency: options.flowConcurrency,
+        latchkeyDatabase: 'sqlite',
+      },
+      limits: {
+        bare: {
+          rate: finite(bareRate),
+          p50: finite(median(bareRounds.flatMap((r) => (r.result ? [r.result.latency.p50] : [])))),
+          p99: finite(median(bareRounds.flatMap((r) => (r.result ? [r.result.latency.p99] : [])))),
+          rounds: bareRounds,
+        },
+        crypto,
+      },
+      scenarios: scenarioReports,
+    };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function measureBare(round: number, settings: ScenarioSettings, workDir: string): Promise<RoundResult> {
+  const server = await startBareServer(workDir);
+  try {
+    const result = await runLoad({
+      type: 'autocannon',
+      origin: server.origin,
+      connections: settings.connections,
+      durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
+      plan: { kind: 'fixed', method: 'GET', path: '/', headers: {} },
+      expect: { type: 'status', status: 200 },
+    });
+    const peakRssBytes = await server.stop();
+    return { round, result, ...(peakRssBytes === undefined ? {} : { peakRssBytes }) };
+  } catch (error) {
+    await server.stop();
+    return { round, error: describeError(error) };
+  }
+}
+
+interface MeasureContext {
+  readonly fixture: ReturnType<typeof createFixture>;
+  readonly workDir: string;
+  readonly expectedRate: number;
+  readonly options: BenchOptions;
+}
+
+async function measureScenario(round: number, scenario: Scenario, target: Target, context: MeasureContext): Promise<RoundResult> {
+  let server;
+  try {
+    server = await target.start(context.fixture, context.workDir);
+  } catch (error) {
+    return { round, error: `${target.name} did not start: ${describeError(error)}` };
+  }
+  let result: LoadResult;
+  try {
+    const job = await scenario.prepare({
+      target,
+      server,
+      fixture: context.fixture,
+      settings: context.options,
+      expectedRate: context.expectedRate,
+    });
+    result = await runLoad(job);
+  } catch (error) {
+    await server.stop();
+    return { round, error: describeError(error) };
+  }
+  const peakRssBytes = await server.stop();
+  return { round, result, ...(peakRssBytes === undefined ? {} : { peakRssBytes }) };
+}
+
+function summarize(target: Target, rounds: readonly RoundResult[], limit: number | undefined): TargetSummary {
+  const results = rounds.flatMap((r) => (r.result ? [r.result] : []));
+  const rate = finite(median(results.map((r) => r.rate)));
+  const failuresByKind: Record<string, number> = {};
+  const add = (kind: string, count: number) => {
+    if (count > 0) failuresByKind[kind] = (failuresByKind[kind] ?? 0) + count;
+  };
+  for (const result of results) {
+    for (const [status, count] of Object.entries(result.failures.statuses)) add(status, count);
+    add('error', result.failures.errors);
+    add('timeout', result.failures.timeouts);
+  }
+  const noteNames = [...new Set(results.flatMap((r) => Object.keys(r.notes)))];
+  const rss = rounds.flatMap((r) => (r.peakRssBytes === undefined ? [] : [r.peakRssBytes]));
+  return {
+    target: target.name,
+    label: target.label,
+    rounds,
+    rate,
+    p50: finite(median(results.map((r) => r.latency.p50))),
+    p99: finite(median(results.map((r) => r.latency.p99))),
+    failures: results.reduce((sum, r) => sum + r.failures.total, 0),
+    failuresByKind,
+    peakRssBytes: rss.length > 0 ? Math.max(...rss) : null,
+    ratioToPeer: null,
+    ratioToLimit: rate !== null && limit ? rate / limit : null,
+    exhaustedRounds: results.filter((r) => r.exhausted).length,
+    notes: Object.fromEntries(noteNames.map((name) => [name, median(results.map((r) => r.notes[name] ?? 0))])),
+  };
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0] ?? '';
+}

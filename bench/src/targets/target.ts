@@ -1,0 +1,32 @@
+import type { BenchFixture } from '../fixture.js';
+import type { ServerMetadata } from '../oidc/client.js';
+
+export type TargetName = 'latchkey' | 'node-oidc-provider';
+
+/** A server under test, started fresh (its own process, its own storage) for every measurement. */
+export interface Target {
+  readonly name: TargetName;
+  /** For the table: what runs, on which storage. */
+  readonly label: string;
+  /**
+   * The authorization / token request parameter naming the API: Auth0's `audience` for
+   * Latchkey, RFC 8707's `resource` for node-oidc-provider.
+   */
+  readonly audienceParameter: 'audience' | 'resource';
+  /**
+   * Whether an access token for the userinfo endpoint is asked for with the API's audience.
+   * Latchkey's API tokens also name the userinfo URL (Auth0's behaviour); node-oidc-provider
+   * serves userinfo only with a token issued without a resource (opaque, looked up in storage).
+   */
+  readonly userinfoWithAudience: boolean;
+  start(fixture: BenchFixture, workDir: string): Promise<RunningTarget>;
+}
+
+export interface RunningTarget {
+  /** http://127.0.0.1:<port> */
+  readonly origin: string;
+  readonly metadata: ServerMetadata;
+  readonly pid: number;
+  /** Stops the server; resolves to its peak resident set in bytes (undefined without /proc). */
+  stop(): Promise<number | undefined>;
+}
