@@ -1,0 +1,163 @@
+// The example end to end, in-process: Latchkey, the example API and this app on ephemeral ports,
+// driven over real HTTP like a browser: Login, Latchkey's login page, Profile, Call API, Logout.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
+import { startApi, type RunningApi } from '@latchkey/example-api';
+import { startWebApp, type RunningWebApp } from '../src/app.js';
+import { DEMO_CLIENT, loadWebAppConfig } from '../src/config.js';
+import { Browser, type Page } from './helpers/browser.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const API = 'https://api.example.test/';
+const ALICE = { email: 'alice@example.test', password: 'correct horse battery staple' };
+
+/** A free port, so the tenant can name the app's callback before the app starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('regular web app against Latchkey and the example API', () => {
+  let latchkey: RunningLatchkey;
+  let api: RunningApi;
+  let app: RunningWebApp;
+  let origin: string;
+  let metadata: Record<string, unknown>;
+
+  before(async () => {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    latchkey = await startLatchkey({
+      port: 0,
+      database: 'sqlite::memory:',
+      tenant: {
+        clients: [
+          {
+            client_id: DEMO_CLIENT.clientID,
+            client_secret: DEMO_CLIENT.clientSecret,
+            name: 'Regular Web App',
+            app_type: 'regular_web',
+            callbacks: [`${origin}/callback`],
+            allowed_logout_urls: [`${origin}/`],
+            grant_types: ['authorization_code', 'refresh_token'],
+            token_endpoint_auth_method: 'client_secret_basic',
+            is_first_party: true,
+          },
+        ],
+        resourceServers: [
+          {
+            identifier: API,
+            name: 'Example API',
+            scopes: [{ value: 'read:messages', description: 'Read messages' }],
+            allow_offline_access: true,
+            token_lifetime: 3600,
+          },
+        ],
+        users: [
+          { email: ALICE.email, password: ALICE.password, email_verified: true, name: 'Alice <script>alert(1)</script>' },
+        ],
+      },
+    });
+    metadata = (await (await fetch(new URL('.well-known/openid-configuration', latchkey.issuer))).json()) as Record<
+      string,
+      unknown
+    >;
+    api = await startApi({ issuer: latchkey.issuer, audience: API });
+    app = await startWebApp({
+      issuerBaseURL: latchkey.issuer,
+      baseURL: origin,
+      port,
+      clientID: DEMO_CLIENT.clientID,
+      clientSecret: DEMO_CLIENT.clientSecret,
+      secret: 'the session secret of the example app test!',
+      apiURL: api.url,
+      apiAudience: API,
+    });
+  });
+
+  after(async () => {
+    await app?.close();
+    await api?.close();
+    await latchkey?.close();
+  });
+
+  const toApp = (next: URL) => next.origin === origin;
+
+  async function logIn(browser: Browser): Promise<Page> {
+    const home = await browser.navigate(`${origin}/`);
+    assert.equal(home.status, 200);
+    assert.match(home.body, />\s*Log in\s*</);
+    // The Login button is a form to /login with returnTo=/profile.
+    const loginPage = await browser.submit(home, {}, { actionContains: '/login', stopAt: toApp });
+    assert.equal(loginPage.url.pathname, '/u/login', loginPage.body.slice(0, 300));
+    let page = await browser.submit(loginPage, { email: ALICE.email, password: ALICE.password }, { stopAt: toApp });
+    if (!page.stoppedAt && page.url.pathname === '/u/consent') {
+      page = await browser.submit(page, { action: 'accept' }, { stopAt: toApp });
+    }
+    assert.ok(page.stoppedAt, `no redirect back to the app: ${page.status} ${page.url.href}`);
+    return browser.navigate(page.stoppedAt);
+  }
+
+  it('logs in, shows the profile with escaped claims, calls the API, and logs out', async () => {
+    const browser = new Browser();
+    const profile = await logIn(browser);
+    assert.equal(profile.status, 200);
+    assert.equal(profile.url.pathname, '/profile');
+    assert.match(profile.body, new RegExp(`id="user-email">${ALICE.email}<`));
+    assert.ok(profile.body.includes('Alice &lt;script&gt;alert(1)&lt;/script&gt;'), 'the name is escaped');
+    assert.ok(!profile.body.includes('<script>'), 'no script reaches the page');
+    assert.match(profile.body, /<code>iss<\/code>/);
+    assert.ok(profile.body.includes(latchkey.issuer), 'the ID token claims are listed');
+    const csp = profile.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'none'/);
+    assert.ok(csp.includes(`form-action 'self' ${new URL(latchkey.issuer).origin}`), csp);
+
+    const answer = await browser.submit(profile, {}, { actionContains: '/call-api' });
+    assert.equal(answer.status, 200, answer.body);
+    assert.match(answer.body, /HTTP 200/);
+    assert.match(answer.body, /Hello from a protected API\./);
+
+    const loggedOut = await browser.submit(profile, {}, { actionContains: '/logout', stopAt: toApp });
+    if (metadata.end_session_endpoint) {
+      assert.ok(loggedOut.stoppedAt ?? loggedOut.url.origin === origin, 'back to the app after logout');
+    }
+    const home = await browser.navigate(`${origin}/`);
+    assert.match(home.body, />\s*Log in\s*</, 'logged out');
+    const again = await browser.request(`${origin}/profile`);
+    assert.equal(again.status, 302);
+  });
+
+  it('answers Call API with 401 when not logged in', async () => {
+    const page = await new Browser().request(`${origin}/call-api`, { method: 'POST' });
+    assert.equal(page.status, 401);
+    assert.match(page.body, /ERR_UNAUTHENTICATED/);
+  });
+
+  it('shows the SDK error for a callback without a login in progress', async () => {
+    const page = await new Browser().request(`${origin}/callback?code=x&state=y`);
+    assert.equal(page.status, 400);
+    assert.match(page.body, /id="error-code">ERR_MISSING_TRANSACTION</);
+  });
+
+  it('reads its settings from the environment with the documented defaults', () => {
+    const defaults = loadWebAppConfig({});
+    assert.equal(defaults.port, 3000);
+    assert.equal(defaults.baseURL, 'http://localhost:3000');
+    assert.equal(defaults.issuerBaseURL, 'http://localhost:4000/');
+    assert.equal(defaults.apiURL, 'http://localhost:3010');
+    assert.equal(defaults.apiAudience, 'https://api.example.test/');
+    assert.equal(defaults.clientID, DEMO_CLIENT.clientID);
+    assert.equal(defaults.generatedSecret, true);
+    assert.ok(defaults.secret.length >= 32);
+    const custom = loadWebAppConfig({ PORT: '8080', SESSION_SECRET: 's'.repeat(40), API_URL: 'http://api:9000' });
+    assert.equal(custom.baseURL, 'http://localhost:8080');
+    assert.equal(custom.generatedSecret, false);
+    assert.equal(custom.apiURL, 'http://api:9000');
+    assert.throws(() => loadWebAppConfig({ PORT: 'eighty' }), /PORT/);
+  });
+});
