@@ -8,39 +8,8 @@ import type { WebAuthOptions } from '../src/core/config.js';
 import { adapters, type AppFactory, type TestApp } from './helpers/apps.js';
 import { Browser, type Page } from './helpers/browser.js';
 import { listen } from './helpers/http.js';
+import { ALICE, API, CLIENT_ID, CLIENT_SECRET, tenant } from './helpers/latchkey-tenant.js';
 
-const CLIENT_ID = 'regular-web-app';
-const CLIENT_SECRET = 'a-client-secret-that-is-at-least-32-characters';
-const API = 'https://api.example.test/';
-const ALICE = { email: 'alice@example.test', password: 'correct horse battery staple' };
-
-export function tenant(appOrigin: string) {
-  return {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        name: 'Regular Web App',
-        app_type: 'regular_web',
-        callbacks: [`${appOrigin}/callback`],
-        allowed_logout_urls: [`${appOrigin}/`],
-        grant_types: ['authorization_code', 'refresh_token'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        is_first_party: true,
-      },
-    ],
-    resourceServers: [
-      {
-        identifier: API,
-        name: 'Example API',
-        scopes: [{ value: 'read:messages', description: 'Read messages' }],
-        allow_offline_access: true,
-        token_lifetime: 3600,
-      },
-    ],
-    users: [{ email: ALICE.email, password: ALICE.password, email_verified: true, name: 'Alice' }],
-  };
-}
 
 interface World {
   latchkey: RunningLatchkey;

@@ -1,0 +1,153 @@
+// Compatibility: Auth0's own express-openid-connect (unmodified, from npm) as the web app in front
+// of Latchkey. What works for an app written against Auth0 must work against Latchkey.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import express from 'express';
+import expressOpenidConnect from 'express-openid-connect';
+import type { ConfigParams, RequestContext } from 'express-openid-connect';
+import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
+import { Browser, type Page } from './helpers/browser.js';
+import { listen, type Listening } from './helpers/http.js';
+import { ALICE, CLIENT_ID, CLIENT_SECRET, tenant } from './helpers/latchkey-tenant.js';
+
+
+// A CommonJS package: its exports are on the default import.
+const { auth, requiresAuth } = expressOpenidConnect;
+
+/**
+ * `req.oidc` as express-openid-connect types it (this test program also loads the Express types
+ * of @latchkey/web, which declare `req.oidc` differently).
+ */
+const oidc = (req: express.Request) => (req as unknown as { oidc: RequestContext }).oidc;
+
+interface World {
+  latchkey: RunningLatchkey;
+  origin: string;
+  metadata: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+async function world(config: Partial<ConfigParams>): Promise<World> {
+  const listening: Listening = await listen();
+  const latchkey = await startLatchkey({ port: 0, database: 'sqlite::memory:', tenant: tenant(listening.origin) });
+  const metadata = (await (
+    await fetch(new URL('.well-known/openid-configuration', latchkey.issuer))
+  ).json()) as Record<string, unknown>;
+  const app = express();
+  app.use(
+    auth({
+      issuerBaseURL: latchkey.issuer,
+      baseURL: listening.origin,
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      secret: 'the session secret of the express-openid-connect app',
+      authRequired: false,
+      ...config,
+    }),
+  );
+  app.get('/', (req, res) => {
+    res.json({ authenticated: oidc(req).isAuthenticated() });
+  });
+  app.get('/profile', requiresAuth(), (req, res) => {
+    res.json({ user: oidc(req).user, claims: oidc(req).idTokenClaims });
+  });
+  app.get('/token', requiresAuth(), (req, res) => {
+    res.json({ access_token: oidc(req).accessToken?.access_token ?? null });
+  });
+  app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(err.status ?? 500).json({ message: err.message });
+  });
+  listening.server.on('request', app);
+  return {
+    latchkey,
+    origin: listening.origin,
+    metadata,
+    close: async () => {
+      await listening.close();
+      await latchkey.close();
+    },
+  };
+}
+
+async function logIn(browser: Browser, w: World): Promise<Page> {
+  const toApp = (next: URL) => next.origin === w.origin;
+  const loginPage = await browser.navigate(`${w.origin}/profile`, { stopAt: toApp });
+  assert.equal(loginPage.url.pathname, '/u/login', `${loginPage.status} ${loginPage.body.slice(0, 300)}`);
+  let page = await browser.submit(loginPage, { email: ALICE.email, password: ALICE.password }, { stopAt: toApp });
+  if (!page.stoppedAt && page.url.pathname === '/u/consent') {
+    page = await browser.submit(page, { action: 'accept' }, { stopAt: toApp });
+  }
+  if (page.stoppedAt) return browser.navigate(page.stoppedAt);
+  // response_mode=form_post: Latchkey answers with a form that posts the response to the app.
+  assert.match(page.body, /<form/i, `${page.status} ${page.url.href}: ${page.body.slice(0, 300)}`);
+  return browser.submit(page, {});
+}
+
+function json(page: Page): Record<string, unknown> {
+  assert.match(page.headers.get('content-type') ?? '', /application\/json/, `${page.status} ${page.url.href} ${page.body}`);
+  return JSON.parse(page.body) as Record<string, unknown>;
+}
+
+describe('express-openid-connect against Latchkey (authorization code flow)', () => {
+  let w: World;
+  before(async () => {
+    w = await world({
+      authorizationParams: {
+        response_type: 'code',
+        scope: 'openid profile email read:messages',
+        audience: 'https://api.example.test/',
+      },
+      idpLogout: true,
+    });
+  });
+  after(() => w.close());
+
+  it('logs in and shows the profile', async () => {
+    const browser = new Browser();
+    const profile = await logIn(browser, w);
+    assert.equal(profile.url.pathname, '/profile');
+    const body = json(profile) as { user: Record<string, unknown>; claims: Record<string, unknown> };
+    assert.equal(body.user.email, ALICE.email);
+    assert.equal(body.user.name, 'Alice');
+    assert.equal(body.claims.iss, w.latchkey.issuer);
+    assert.equal(body.claims.aud, CLIENT_ID);
+    assert.equal(json(await browser.request(`${w.origin}/`)).authenticated, true);
+    const token = json(await browser.request(`${w.origin}/token`));
+    assert.equal(typeof token.access_token, 'string');
+  });
+
+  it('logs out at Latchkey (idpLogout)', async (t) => {
+    if (!w.metadata.end_session_endpoint) {
+      t.skip('Latchkey does not support RP-initiated logout (end_session_endpoint) yet');
+      return;
+    }
+    const browser = new Browser();
+    await logIn(browser, w);
+    const page = await browser.request(`${w.origin}/logout`);
+    assert.equal(page.status, 302);
+    const location = new URL(page.headers.get('location')!);
+    assert.equal(location.href.split('?')[0], w.metadata.end_session_endpoint);
+    assert.equal(decodeJwt(location.searchParams.get('id_token_hint')!).iss, w.latchkey.issuer);
+    let back = await browser.navigate(location);
+    if (back.url.origin !== w.origin && /<form/i.test(back.body)) back = await browser.submit(back, {});
+    assert.equal(back.url.origin, w.origin);
+    assert.equal(json(await browser.request(`${w.origin}/`)).authenticated, false);
+  });
+});
+
+describe('express-openid-connect against Latchkey (its default: id_token with form_post)', () => {
+  let w: World;
+  before(async () => {
+    w = await world({});
+  });
+  after(() => w.close());
+
+  it('logs in and shows the profile', async () => {
+    const browser = new Browser();
+    const profile = await logIn(browser, w);
+    assert.equal(profile.url.pathname, '/profile');
+    const body = json(profile) as { user: Record<string, unknown> };
+    assert.equal(body.user.email, ALICE.email);
+  });
+});
