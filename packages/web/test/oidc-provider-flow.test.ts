@@ -28,9 +28,13 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(factory: AppFactory, options: Partial<WebAuthOptions> = {}): Promise<World> {
+async function world(
+  factory: AppFactory,
+  options: Partial<WebAuthOptions> = {},
+  provider: Parameters<typeof startProvider>[1] = {},
+): Promise<World> {
   const listening = await listen();
-  const op = await startProvider(listening.origin);
+  const op = await startProvider(listening.origin, provider);
   let offset = 0;
   const app = await factory(listening, {
     issuerBaseURL: op.issuer,
@@ -289,6 +293,25 @@ for (const [name, factory] of adapters) {
       assert.equal(json(await browser.request(`${w.app.origin}/`)).authenticated, true);
       w.advance(86_400 + 1);
       assert.equal(json(await browser.request(`${w.app.origin}/`)).authenticated, false);
+    });
+  });
+
+  describe(`${name} adapter: no refresh token`, () => {
+    let w: World;
+    before(async () => {
+      w = await world(factory, {}, { issueRefreshToken: async () => false });
+    });
+    after(() => w.close());
+
+    it('reports an expired access token that cannot be refreshed', async () => {
+      const browser = new Browser();
+      await logIn(browser, w);
+      const token = json(await browser.request(`${w.app.origin}/token`));
+      w.advance((token.expires_at as number) - Math.floor(Date.now() / 1000) + 1);
+      const page = await browser.request(`${w.app.origin}/token`);
+      assert.equal(page.status, 401);
+      assert.equal(json(page).code, 'ERR_ACCESS_TOKEN_EXPIRED');
+      assert.equal(json(await browser.request(`${w.app.origin}/`)).authenticated, true, 'still logged in');
     });
   });
 
