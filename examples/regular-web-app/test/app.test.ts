@@ -2,89 +2,19 @@
 // driven over real HTTP like a browser: Login, Latchkey's login page, Profile, Call API, Logout.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
-import { startApi, type RunningApi } from '@latchkey/example-api';
-import { startWebApp, type RunningWebApp } from '../src/app.js';
 import { DEMO_CLIENT, loadWebAppConfig } from '../src/config.js';
 import { Browser, type Page } from './helpers/browser.js';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-const API = 'https://api.example.test/';
-const ALICE = { email: 'alice@example.test', password: 'correct horse battery staple' };
-
-/** A free port, so the tenant can name the app's callback before the app starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { ALICE, startStack, type Stack } from './helpers/stack.js';
 
 describe('regular web app against Latchkey and the example API', () => {
-  let latchkey: RunningLatchkey;
-  let api: RunningApi;
-  let app: RunningWebApp;
+  let stack: Stack;
   let origin: string;
-  let metadata: Record<string, unknown>;
 
   before(async () => {
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    latchkey = await startLatchkey({
-      port: 0,
-      database: 'sqlite::memory:',
-      tenant: {
-        clients: [
-          {
-            client_id: DEMO_CLIENT.clientID,
-            client_secret: DEMO_CLIENT.clientSecret,
-            name: 'Regular Web App',
-            app_type: 'regular_web',
-            callbacks: [`${origin}/callback`],
-            allowed_logout_urls: [`${origin}/`],
-            grant_types: ['authorization_code', 'refresh_token'],
-            token_endpoint_auth_method: 'client_secret_basic',
-            is_first_party: true,
-          },
-        ],
-        resourceServers: [
-          {
-            identifier: API,
-            name: 'Example API',
-            scopes: [{ value: 'read:messages', description: 'Read messages' }],
-            allow_offline_access: true,
-            token_lifetime: 3600,
-          },
-        ],
-        users: [
-          { email: ALICE.email, password: ALICE.password, email_verified: true, name: 'Alice <script>alert(1)</script>' },
-        ],
-      },
-    });
-    metadata = (await (await fetch(new URL('.well-known/openid-configuration', latchkey.issuer))).json()) as Record<
-      string,
-      unknown
-    >;
-    api = await startApi({ issuer: latchkey.issuer, audience: API });
-    app = await startWebApp({
-      issuerBaseURL: latchkey.issuer,
-      baseURL: origin,
-      port,
-      clientID: DEMO_CLIENT.clientID,
-      clientSecret: DEMO_CLIENT.clientSecret,
-      secret: 'the session secret of the example app test!',
-      apiURL: api.url,
-      apiAudience: API,
-    });
+    stack = await startStack();
+    origin = stack.origin;
   });
-
-  after(async () => {
-    await app?.close();
-    await api?.close();
-    await latchkey?.close();
-  });
+  after(() => stack.close());
 
   const toApp = (next: URL) => next.origin === origin;
 
@@ -112,10 +42,10 @@ describe('regular web app against Latchkey and the example API', () => {
     assert.ok(profile.body.includes('Alice &lt;script&gt;alert(1)&lt;/script&gt;'), 'the name is escaped');
     assert.ok(!profile.body.includes('<script>'), 'no script reaches the page');
     assert.match(profile.body, /<code>iss<\/code>/);
-    assert.ok(profile.body.includes(latchkey.issuer), 'the ID token claims are listed');
+    assert.ok(profile.body.includes(stack.latchkey.issuer), 'the ID token claims are listed');
     const csp = profile.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'none'/);
-    assert.ok(csp.includes(`form-action 'self' ${new URL(latchkey.issuer).origin}`), csp);
+    assert.ok(csp.includes(`form-action 'self' ${new URL(stack.latchkey.issuer).origin}`), csp);
 
     const answer = await browser.submit(profile, {}, { actionContains: '/call-api' });
     assert.equal(answer.status, 200, answer.body);
@@ -123,7 +53,7 @@ describe('regular web app against Latchkey and the example API', () => {
     assert.match(answer.body, /Hello from a protected API\./);
 
     const loggedOut = await browser.submit(profile, {}, { actionContains: '/logout', stopAt: toApp });
-    if (metadata.end_session_endpoint) {
+    if (stack.metadata.end_session_endpoint) {
       assert.ok(loggedOut.stoppedAt ?? loggedOut.url.origin === origin, 'back to the app after logout');
     }
     const home = await browser.navigate(`${origin}/`);
