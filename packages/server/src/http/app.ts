@@ -5,11 +5,14 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
 import type { HttpDeps } from './deps.js';
-import { MalformedFormError, parseForm } from './form-parsing.js';
+import { MALFORMED, MalformedFormError, parseForm, parseQuery } from './form-parsing.js';
 import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { discoveryRoutes } from './routes/discovery.js';
+import { introspectionRoutes } from './routes/introspection.js';
 import { loginPageRoutes } from './routes/login-pages.js';
+import { logoutRoutes } from './routes/logout.js';
+import { revocationRoutes } from './routes/revocation.js';
 import { tokenRoutes } from './routes/token.js';
 import { userinfoRoutes } from './routes/userinfo.js';
 import { helmetOptions } from './security-headers.js';
@@ -42,7 +45,7 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
     bodyLimit: BODY_LIMIT,
     routerOptions: {
       maxParamLength: 200,
-      querystringParser: (text: string) => parseForm(text),
+      querystringParser: parseQuery,
     },
     return503OnClosing: true,
   });
@@ -61,6 +64,10 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
       const state = body?.state;
       return typeof state === 'string' ? state : '';
     },
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if ((request.query as Record<symbol, unknown>)[MALFORMED]) throw new MalformedFormError();
   });
 
   // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).
@@ -85,6 +92,9 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
   await app.register(loginPageRoutes, { deps });
   await app.register(tokenRoutes, { deps });
   await app.register(userinfoRoutes, { deps });
+  await app.register(revocationRoutes, { deps });
+  await app.register(introspectionRoutes, { deps });
+  await app.register(logoutRoutes, { deps });
   return app;
 }
 

@@ -33,3 +33,18 @@ function decode(component: string): string {
     throw new MalformedFormError();
   }
 }
+
+/** Set on a parsed query that could not be decoded; checked once the route is known. */
+export const MALFORMED = Symbol('malformed query');
+
+/**
+ * The query-string parser for the router. It must not throw (the router cannot report it), so a
+ * malformed query yields an empty object flagged with MALFORMED, refused by a request hook.
+ */
+export function parseQuery(text: string): Record<string, string | string[]> {
+  try {
+    return parseForm(text);
+  } catch {
+    return Object.assign(Object.create(null) as Record<string, string | string[]>, { [MALFORMED]: true });
+  }
+}

@@ -136,6 +136,7 @@ function readRemainingParams(
     if (value === undefined || value === null || value === '') continue;
     if (typeof value !== 'string') throw fail('invalid_request', `parameter ${name.slice(0, 40)} is malformed`);
     if (value.length > MAX_PARAMETER_LENGTH) throw fail('invalid_request', `parameter ${name.slice(0, 40)} is too long`);
+    if (value.includes('\u0000')) throw fail('invalid_request', `parameter ${name.slice(0, 40)} contains a NUL character`);
     params[name] = value;
   }
   return params;
