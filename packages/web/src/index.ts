@@ -31,4 +31,5 @@ export {
   UnauthenticatedError,
   UserInfoError,
   WebAuthError,
+  type WebAuthErrorCode,
 } from './core/errors.js';

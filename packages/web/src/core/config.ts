@@ -339,11 +339,7 @@ export function isLoopback(url: URL): boolean {
   );
 }
 
-function routePath<T extends string | false>(
-  name: string,
-  value: T | undefined,
-  fallback: string,
-): string | false {
+function routePath(name: string, value: string | false | undefined, fallback: string): string | false {
   if (value === undefined) return fallback;
   if (value === false) return false;
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {

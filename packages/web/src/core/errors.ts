@@ -146,3 +146,17 @@ export class UserInfoError extends WebAuthError {
   readonly code = 'ERR_USERINFO';
   readonly status = 502;
 }
+
+/** Every `code` a {@link WebAuthError} can have, for exhaustive `switch` statements. */
+export type WebAuthErrorCode =
+  | ConfigurationError['code']
+  | DiscoveryError['code']
+  | MissingTransactionError['code']
+  | StateMismatchError['code']
+  | AuthorizationError['code']
+  | CallbackValidationError['code']
+  | UnauthenticatedError['code']
+  | NoAccessTokenError['code']
+  | AccessTokenExpiredError['code']
+  | RefreshError['code']
+  | UserInfoError['code'];
