@@ -8,6 +8,7 @@ import type { HttpDeps } from './deps.js';
 import { MALFORMED, MalformedFormError, parseForm, parseQuery } from './form-parsing.js';
 import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
+import { continueRoutes } from './routes/continue.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { introspectionRoutes } from './routes/introspection.js';
 import { loginPageRoutes } from './routes/login-pages.js';
@@ -50,6 +51,8 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
     return503OnClosing: true,
   });
 
+  // Only form and JSON bodies are OAuth requests; anything else is 415.
+  app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { parser: (text: string) => parseForm(text), bodyLimit: BODY_LIMIT });
   await app.register(fastifyHelmet, helmetOptions(new URL(issuer).protocol === 'https:'));
@@ -90,6 +93,7 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
   await app.register(discoveryRoutes, { deps });
   await app.register(authorizeRoutes, { deps });
   await app.register(loginPageRoutes, { deps });
+  await app.register(continueRoutes, { deps });
   await app.register(tokenRoutes, { deps });
   await app.register(userinfoRoutes, { deps });
   await app.register(revocationRoutes, { deps });

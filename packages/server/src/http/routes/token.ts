@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest } from '../../protocol/errors.js';
+import { OAuthError } from '../../protocol/errors.js';
 import type { HttpDeps } from '../deps.js';
 import { sendJsonError } from '../render-errors.js';
 
@@ -19,7 +19,7 @@ export async function tokenRoutes(app: FastifyInstance, { deps }: { deps: HttpDe
   };
   // RFC 6749 §3.2: the client MUST use POST.
   const wrongMethod = (_request: FastifyRequest, reply: FastifyReply) =>
-    sendJsonError(reply.code(405).header('Allow', 'POST'), invalidRequest('the token endpoint accepts POST only'));
+    sendJsonError(reply.header('Allow', 'POST'), new OAuthError('invalid_request', 'the token endpoint accepts POST only', { status: 405 }));
   for (const path of ['/oauth/token', '/token']) {
     app.post(path, { config }, handler);
     app.get(path, { config }, wrongMethod);
