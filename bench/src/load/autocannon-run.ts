@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { FailureTally } from './failures.js';
+import { FailureTally, withWarmupFailures } from './failures.js';
 import type { AutocannonJob, Expectation, LoadResult, RequestPlan } from './jobs.js';
 
 /** Hands out request bodies and learns from responses; the same source serves warm-up and run. */
@@ -55,8 +55,9 @@ interface Phase {
 /** Runs autocannon for a warm-up (not measured) and then for the measured duration. */
 export async function runAutocannon(job: AutocannonJob): Promise<LoadResult> {
   const source = bodySource(job.plan);
-  if (job.warmupSeconds > 0) await runPhase(job, source, job.warmupSeconds);
-  return runPhase(job, source, job.durationSeconds);
+  const warmup = job.warmupSeconds > 0 ? await runPhase(job, source, job.warmupSeconds) : undefined;
+  const result = await runPhase(job, source, job.durationSeconds);
+  return withWarmupFailures(result, warmup);
 }
 
 async function runPhase(job: AutocannonJob, source: BodySource | undefined, seconds: number): Promise<LoadResult> {
@@ -100,6 +101,8 @@ async function runPhase(job: AutocannonJob, source: BodySource | undefined, seco
         connections: job.connections,
         duration: seconds,
         timeout: 10,
+        // autocannon ends a run on its sampling tick: sample often so it ends on time.
+        sampleInt: 100,
         requests: [request],
       },
       (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),

@@ -1,3 +1,5 @@
+import type { LoadResult } from './jobs.js';
+
 const MAX_SAMPLES = 5;
 
 /** Tallies what did not count as a success, keeping the first few reasons. */
@@ -28,4 +30,14 @@ export class FailureTally {
   summary() {
     return { total: this.total, statuses: { ...this.statuses }, errors: this.errors, timeouts: this.timeouts, samples: [...this.samples] };
   }
+}
+
+/** Failures of the warm-up are not measured but still worth seeing (it may use up the tokens). */
+export function withWarmupFailures(result: LoadResult, warmup: LoadResult | undefined): LoadResult {
+  if (warmup === undefined || warmup.failures.total === 0) return result;
+  return {
+    ...result,
+    failures: { ...result.failures, samples: [...result.failures.samples, ...warmup.failures.samples.map((s) => `warm-up: ${s}`)] },
+    notes: { ...result.notes, warmupFailures: warmup.failures.total },
+  };
 }

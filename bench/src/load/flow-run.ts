@@ -4,7 +4,7 @@ import { tokenRequest } from '../oidc/client.js';
 import { CookieJar } from '../oidc/cookie-jar.js';
 import { authorize } from '../oidc/user-agent.js';
 import { percentile } from '../report/stats.js';
-import { FailureTally } from './failures.js';
+import { FailureTally, withWarmupFailures } from './failures.js';
 import type { FlowJob, LoadResult } from './jobs.js';
 
 interface FlowTally {
@@ -21,8 +21,8 @@ interface FlowTally {
  * duration; a flow started before the end is waited for and counted.
  */
 export async function runFlows(job: FlowJob): Promise<LoadResult> {
-  if (job.warmupSeconds > 0) await runPhase(job, job.warmupSeconds);
-  return runPhase(job, job.durationSeconds);
+  const warmup = job.warmupSeconds > 0 ? await runPhase(job, job.warmupSeconds) : undefined;
+  return withWarmupFailures(await runPhase(job, job.durationSeconds), warmup);
 }
 
 async function runPhase(job: FlowJob, seconds: number): Promise<LoadResult> {

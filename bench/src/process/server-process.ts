@@ -56,7 +56,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     const peak = rss.stop();
     if (exited === undefined) {
       child.kill('SIGTERM');
-      const killed = await Promise.race([exit.then(() => true), delay(5_000, false)]);
+      const grace = new AbortController();
+      const killed = await Promise.race([exit.then(() => true), delay(5_000, false, { signal: grace.signal }).catch(() => false)]);
+      grace.abort();
       if (!killed) {
         child.kill('SIGKILL');
         await exit;

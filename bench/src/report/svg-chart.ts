@@ -51,7 +51,7 @@ export function svgChart(report: BenchReport): string {
   for (let decade = 0; decade <= decades; decade++) {
     const position = x(10 ** decade);
     axis.push(`<line x1="${position}" y1="${top - 6}" x2="${position}" y2="${y}" stroke="#e5e7eb"/>`);
-    axis.push(`<text x="${position}" y="${y + 14}" text-anchor="middle" fill="#6b7280">${label(10 ** decade)}</text>`);
+    axis.push(`<text x="${position}" y="${y + 14}" text-anchor="middle" fill="#6b7280">${(10 ** decade).toLocaleString('en-US')}</text>`);
   }
   const legend = [
     ['Latchkey', COLORS.latchkey],
