@@ -17,6 +17,28 @@ export interface Client {
   grant_types: GrantType[];
   token_endpoint_auth_method: TokenEndpointAuthMethod;
   is_first_party: boolean;
+  /** Auth0's `refresh_token` settings of the client; absent: the defaults of `refreshTokenSettings()`. */
+  refresh_token?: RefreshTokenSettings | undefined;
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; absent or null: none. */
+  backchannel_logout_uri?: string | null | undefined;
+}
+
+/**
+ * How a client's refresh tokens live, in the names of Auth0's client `refresh_token` object.
+ * Lifetimes are in seconds: `token_lifetime` counts from the first token of the family (it does
+ * not grow with rotation), `idle_token_lifetime` from the last use.
+ */
+export interface RefreshTokenSettings {
+  /** Refresh tokens always rotate here (RFC 9700 §4.14.2). */
+  rotation_type: 'rotating';
+  /** `non-expiring` is Auth0's name for both lifetimes infinite. */
+  expiration_type: 'expiring' | 'non-expiring';
+  /** Seconds during which a rotated token may be presented again (a retried request) without counting as reuse. */
+  leeway: number;
+  token_lifetime: number;
+  idle_token_lifetime: number;
+  infinite_token_lifetime: boolean;
+  infinite_idle_token_lifetime: boolean;
 }
 
 export interface ApiScope {
@@ -128,6 +150,32 @@ export interface Grant {
   auth_time: number;
   created_at: number;
   revoked_at: number | null;
+}
+
+/**
+ * A refresh token as stored: only its hash. Every refresh token descends from one grant (its
+ * family); rotation marks the presented token used and issues a child.
+ */
+export interface RefreshToken {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  /** The token it replaced (null for the first of the family). */
+  parent_hash: string | null;
+  created_at: number;
+  /** When it was exchanged for its successor; a second exchange after that is reuse. */
+  used_at: number | null;
+  /** When it stops working: the earlier of the idle and absolute expiry (null: never). */
+  expires_at: number | null;
+  /** The family's absolute expiry, carried from token to token (null: none). */
+  absolute_expires_at: number | null;
+}
+
+/** Auth0's client grant: the scopes a machine-to-machine client may get for one API. */
+export interface ClientGrant {
+  client_id: string;
+  audience: string;
+  scope: string[];
 }
 
 /** What a user agreed to give a client, per API (`audience` '' for OpenID Connect scopes only). */

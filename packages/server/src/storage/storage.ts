@@ -1,10 +1,12 @@
 import type {
   AuthorizationCode,
   Client,
+  ClientGrant,
   Consent,
   Grant,
   Interaction,
   LoginSession,
+  RefreshToken,
   ResourceServer,
   User,
 } from '../protocol/model.js';
@@ -49,6 +51,10 @@ export interface StoredSigningKey {
 export interface SigningKeyRepository {
   list(): Promise<StoredSigningKey[]>;
   insert(key: StoredSigningKey): Promise<void>;
+  /** Adds `key` and retires every other active key of its alg, in one transaction (key rotation). */
+  rotate(key: StoredSigningKey, at: number): Promise<void>;
+  /** Replaces the stored private JWK (to encrypt a key stored in clear by an earlier version). */
+  updatePrivateJwk(kid: string, privateJwk: string): Promise<void>;
 }
 
 export interface InteractionRepository {
@@ -84,6 +90,53 @@ export interface GrantRepository {
   revoke(id: string, at: number): Promise<void>;
 }
 
+export interface RefreshTokenRepository {
+  create(token: RefreshToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshToken | undefined>;
+  /**
+   * Marks the token used, only if no one used it before: true for exactly one caller, however
+   * many race (refresh token rotation, RFC 9700 §4.14.2).
+   */
+  markUsed(tokenHash: string, at: number): Promise<boolean>;
+}
+
+/** Access tokens revoked one by one (RFC 7009), kept by `jti` until they would have expired. */
+export interface RevokedAccessTokenRepository {
+  add(jti: string, expiresAt: number): Promise<void>;
+  isRevoked(jti: string): Promise<boolean>;
+}
+
+export interface ClientGrantRepository {
+  find(clientId: string, audience: string): Promise<ClientGrant | undefined>;
+  upsert(grant: ClientGrant): Promise<void>;
+}
+
+/** Which clients a login session signed in to, for back-channel logout. */
+export interface SessionClientRepository {
+  add(sid: string, clientId: string, at: number): Promise<void>;
+  list(sid: string): Promise<string[]>;
+}
+
+/** What the background purge deletes; each kind is deleted by its own time column. */
+export type ExpiringRecordKind =
+  | 'authorization_codes'
+  | 'interactions'
+  | 'sessions'
+  | 'idle_sessions'
+  | 'refresh_tokens'
+  | 'revoked_access_tokens'
+  | 'unused_grants'
+  | 'orphan_session_clients';
+
+export interface HousekeepingRepository {
+  /**
+   * Deletes at most `limit` records of `kind` whose time is before `cutoff` (expires_at for most;
+   * last_active_at for idle sessions; created_at for grants left without refresh tokens; orphans
+   * ignore the cutoff) and returns how many went.
+   */
+  deleteExpired(kind: ExpiringRecordKind, cutoff: number, limit: number): Promise<number>;
+}
+
 export interface ConsentRepository {
   find(userId: string, clientId: string, audience: string): Promise<Consent | undefined>;
   save(consent: Consent): Promise<void>;
@@ -107,5 +160,10 @@ export interface Storage {
   readonly grants: GrantRepository;
   readonly consents: ConsentRepository;
   readonly settings: SettingRepository;
+  readonly refreshTokens: RefreshTokenRepository;
+  readonly revokedAccessTokens: RevokedAccessTokenRepository;
+  readonly clientGrants: ClientGrantRepository;
+  readonly sessionClients: SessionClientRepository;
+  readonly housekeeping: HousekeepingRepository;
   close(): Promise<void>;
 }

@@ -4,7 +4,14 @@ import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { hashSecret, randomToken } from '../crypto/random.js';
 import type { Client, GrantType, ResourceServer, User } from '../protocol/model.js';
 import type { Storage } from '../storage/storage.js';
-import { describeTenantError, tenantSchema, type TenantClient, type TenantFile, type TenantUser } from './tenant-schema.js';
+import {
+  describeTenantError,
+  tenantSchema,
+  type TenantClient,
+  type TenantClientGrant,
+  type TenantFile,
+  type TenantUser,
+} from './tenant-schema.js';
 
 export class TenantFileError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -45,6 +52,7 @@ export interface ImportSummary {
   clients: number;
   resourceServers: number;
   users: number;
+  clientGrants: number;
 }
 
 /**
@@ -58,7 +66,13 @@ export async function importTenant(storage: Storage, tenant: TenantFile, now = M
   }
   for (const client of tenant.clients) await storage.clients.upsert(toClient(client));
   for (const user of tenant.users) await upsertUser(storage, user, now);
-  return { clients: tenant.clients.length, resourceServers: tenant.resourceServers.length, users: tenant.users.length };
+  for (const [i, grant] of tenant.clientGrants.entries()) await upsertClientGrant(storage, grant, i);
+  return {
+    clients: tenant.clients.length,
+    resourceServers: tenant.resourceServers.length,
+    users: tenant.users.length,
+    clientGrants: tenant.clientGrants.length,
+  };
 }
 
 export function toClient(client: TenantClient): Client {
@@ -75,7 +89,23 @@ export function toClient(client: TenantClient): Client {
     grant_types: client.grant_types ?? defaultGrants,
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     is_first_party: client.is_first_party,
+    refresh_token: client.refresh_token,
+    backchannel_logout_uri: client.backchannel_logout_uri ?? null,
   };
+}
+
+/** A client grant names an existing client and API, and only scopes that API defines (as Auth0 checks). */
+async function upsertClientGrant(storage: Storage, grant: TenantClientGrant, index: number): Promise<void> {
+  const at = `clientGrants[${index}]`;
+  if (!(await storage.clients.findById(grant.client_id))) {
+    throw new TenantFileError(`${at}.client_id: no client ${grant.client_id}`);
+  }
+  const api = await storage.resourceServers.findByIdentifier(grant.audience);
+  if (!api) throw new TenantFileError(`${at}.audience: no resource server ${grant.audience}`);
+  const known = new Set(api.scopes.map((s) => s.value));
+  const unknown = grant.scope.find((scope) => !known.has(scope));
+  if (unknown !== undefined) throw new TenantFileError(`${at}.scope: ${unknown} is not a scope of ${grant.audience}`);
+  await storage.clientGrants.upsert({ client_id: grant.client_id, audience: grant.audience, scope: [...new Set(grant.scope)] });
 }
 
 async function upsertUser(storage: Storage, input: TenantUser, now: number): Promise<void> {

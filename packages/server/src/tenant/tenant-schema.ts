@@ -6,6 +6,28 @@ import { z } from 'zod';
  */
 const absoluteUrl = z.string().url();
 
+/**
+ * Auth0's client `refresh_token` object. Refresh tokens always rotate here; the defaults are
+ * Auth0's for rotating tokens: 30 days absolute, 15 days idle, no reuse leeway.
+ */
+export const refreshTokenSettingsSchema = z
+  .object({
+    rotation_type: z
+      .literal('rotating', { message: "only 'rotating' is supported: refresh tokens rotate on every use (RFC 9700 §4.14.2)" })
+      .default('rotating'),
+    expiration_type: z.enum(['expiring', 'non-expiring']).default('expiring'),
+    leeway: z.number().int().min(0).max(60).default(0),
+    token_lifetime: z.number().int().min(60).max(31_557_600).default(2_592_000),
+    idle_token_lifetime: z.number().int().min(60).max(31_557_600).default(1_296_000),
+    infinite_token_lifetime: z.boolean().default(false),
+    infinite_idle_token_lifetime: z.boolean().default(false),
+  })
+  .strict()
+  .refine((r) => r.infinite_token_lifetime || r.infinite_idle_token_lifetime || r.idle_token_lifetime <= r.token_lifetime, {
+    message: 'idle_token_lifetime must not exceed token_lifetime',
+    path: ['idle_token_lifetime'],
+  });
+
 export const clientSchema = z
   .object({
     client_id: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
@@ -17,6 +39,9 @@ export const clientSchema = z
     grant_types: z.array(z.enum(['authorization_code', 'refresh_token', 'client_credentials'])).optional(),
     token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
     is_first_party: z.boolean().default(true),
+    refresh_token: refreshTokenSettingsSchema.optional(),
+    // Back-Channel Logout 1.0 §2.2: an absolute URL without a fragment.
+    backchannel_logout_uri: absoluteUrl.refine((u) => !u.includes('#'), 'must not contain a fragment').optional(),
   })
   .strict()
   .superRefine((client, ctx) => {
@@ -42,6 +67,15 @@ export const resourceServerSchema = z
   })
   .strict();
 
+/** Auth0's client grant: the scopes a machine-to-machine client may get for one API (client credentials). */
+export const clientGrantSchema = z
+  .object({
+    client_id: z.string().min(1).max(255),
+    audience: z.string().min(1).max(600),
+    scope: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope token (RFC 6749 §3.3)')).default([]),
+  })
+  .strict();
+
 export const userSchema = z
   .object({
     user_id: z.string().regex(/^[a-z0-9-]+\|[\x21-\x7e]+$/i, 'must look like <provider>|<id>').max(255).optional(),
@@ -61,6 +95,7 @@ export const tenantSchema = z
     clients: z.array(clientSchema).default([]),
     resourceServers: z.array(resourceServerSchema).default([]),
     users: z.array(userSchema).default([]),
+    clientGrants: z.array(clientGrantSchema).default([]),
   })
   .passthrough();
 
@@ -68,6 +103,7 @@ export type TenantFile = z.infer<typeof tenantSchema>;
 export type TenantClient = z.infer<typeof clientSchema>;
 export type TenantResourceServer = z.infer<typeof resourceServerSchema>;
 export type TenantUser = z.infer<typeof userSchema>;
+export type TenantClientGrant = z.infer<typeof clientGrantSchema>;
 
 /** Formats the first problem of a tenant file with the path of the field, e.g. `clients[0].client_secret`. */
 export function describeTenantError(error: z.ZodError): string {

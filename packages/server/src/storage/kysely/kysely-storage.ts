@@ -19,6 +19,14 @@ import type {
   UserTable,
 } from './schema.js';
 import { openDatabase, migrateToLatest, type DialectName } from './database.js';
+import {
+  clientGrantRepository,
+  housekeepingRepository,
+  refreshTokenRepository,
+  revokedAccessTokenRepository,
+  rotateSigningKey,
+  sessionClientRepository,
+} from './token-lifecycle-repositories.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -33,6 +41,8 @@ function toClient(row: Selectable<ClientTable>): Client {
     grant_types: JSON.parse(row.grant_types),
     token_endpoint_auth_method: row.token_endpoint_auth_method as Client['token_endpoint_auth_method'],
     is_first_party: row.is_first_party === 1,
+    refresh_token: row.refresh_token === null ? undefined : JSON.parse(row.refresh_token),
+    backchannel_logout_uri: row.backchannel_logout_uri,
   };
 }
 
@@ -108,6 +118,8 @@ export class KyselyStorage implements Storage {
         grant_types: JSON.stringify(client.grant_types),
         token_endpoint_auth_method: client.token_endpoint_auth_method,
         is_first_party: client.is_first_party ? 1 : 0,
+        refresh_token: client.refresh_token ? JSON.stringify(client.refresh_token) : null,
+        backchannel_logout_uri: client.backchannel_logout_uri ?? null,
         updated_at: now,
       };
       await this.db
@@ -193,6 +205,10 @@ export class KyselyStorage implements Storage {
       this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute(),
     insert: async (key: StoredSigningKey) => {
       await this.db.insertInto('signing_keys').values(key).execute();
+    },
+    rotate: (key: StoredSigningKey, at: number) => rotateSigningKey(this.db, key, at),
+    updatePrivateJwk: async (kid: string, privateJwk: string) => {
+      await this.db.updateTable('signing_keys').set({ private_jwk: privateJwk }).where('kid', '=', kid).execute();
     },
   };
 
@@ -309,6 +325,12 @@ export class KyselyStorage implements Storage {
         .execute();
     },
   };
+
+  readonly refreshTokens = refreshTokenRepository(() => this.db);
+  readonly revokedAccessTokens = revokedAccessTokenRepository(() => this.db);
+  readonly clientGrants = clientGrantRepository(() => this.db);
+  readonly sessionClients = sessionClientRepository(() => this.db);
+  readonly housekeeping = housekeepingRepository(() => this.db);
 
   readonly settings = {
     get: async (name: string) =>

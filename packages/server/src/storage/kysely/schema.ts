@@ -16,6 +16,9 @@ export interface ClientTable {
   is_first_party: number;
   created_at: number;
   updated_at: number;
+  /** JSON of Auth0's client `refresh_token` object; null: the defaults. */
+  refresh_token: string | null;
+  backchannel_logout_uri: string | null;
 }
 
 export interface ResourceServerTable {
@@ -106,6 +109,35 @@ export interface GrantTable {
   revoked_at: number | null;
 }
 
+export interface RefreshTokenTable {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  parent_hash: string | null;
+  created_at: number;
+  used_at: number | null;
+  expires_at: number | null;
+  absolute_expires_at: number | null;
+}
+
+export interface RevokedAccessTokenTable {
+  jti: string;
+  expires_at: number;
+}
+
+export interface ClientGrantTable {
+  client_id: string;
+  audience: string;
+  scope: string;
+  updated_at: number;
+}
+
+export interface SessionClientTable {
+  sid: string;
+  client_id: string;
+  created_at: number;
+}
+
 export interface ConsentTable {
   user_id: string;
   client_id: string;
@@ -130,4 +162,8 @@ export interface Database {
   grants: GrantTable;
   consents: ConsentTable;
   settings: SettingTable;
+  refresh_tokens: RefreshTokenTable;
+  revoked_access_tokens: RevokedAccessTokenTable;
+  client_grants: ClientGrantTable;
+  session_clients: SessionClientTable;
 }

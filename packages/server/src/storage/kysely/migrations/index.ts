@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-21T1200-initial.js';
+import * as tokenLifecycle from './2026-11-21T1500-token-lifecycle.js';
 
 /**
  * Every migration, by name in the order they apply. Listed statically (not read from a folder)
@@ -8,6 +9,7 @@ import * as initial from './2026-11-21T1200-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '2026-11-21T1200-initial': initial,
+  '2026-11-21T1500-token-lifecycle': tokenLifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {
