@@ -17,6 +17,13 @@ export interface Config {
   readonly tenantFile: string | undefined;
   /** `LATCHKEY_LOG_LEVEL`: pino level, default `info`. */
   readonly logLevel: string;
+  /**
+   * `LATCHKEY_SECRET`: encrypts the private signing keys at rest (at least 32 characters, random).
+   * Required when `NODE_ENV=production`; in development one is generated and kept next to the database.
+   */
+  readonly secret: string | undefined;
+  /** `NODE_ENV=production`: refuse development conveniences (a generated LATCHKEY_SECRET). */
+  readonly production: boolean;
 }
 
 export type ConfigInput = Partial<Record<'port' | 'host' | 'issuer' | 'database' | 'tenantFile' | 'logLevel', string>>;
@@ -28,6 +35,7 @@ const schema = z.object({
     .string()
     .url()
     .refine((value) => {
+      if (!URL.canParse(value)) return false;
       const url = new URL(value);
       return url.search === '' && url.hash === '' && (url.protocol === 'https:' || url.protocol === 'http:');
     }, 'must be an http(s) URL without query or fragment (OpenID Connect Discovery §3)')
@@ -35,6 +43,7 @@ const schema = z.object({
   database: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path>, sqlite::memory: or postgres://…'),
   tenantFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  secret: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput = {}): Config {
@@ -46,13 +55,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput = {}): Con
     database: flags.database ?? env.LATCHKEY_DATABASE ?? 'sqlite:./data/latchkey.db',
     tenantFile: flags.tenantFile ?? (env.LATCHKEY_TENANT_FILE || undefined),
     logLevel: flags.logLevel ?? env.LATCHKEY_LOG_LEVEL ?? 'info',
+    secret: env.LATCHKEY_SECRET || undefined,
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // The port's problem first: the default issuer is derived from it.
+    const issue = parsed.error.issues.find((i) => i.path[0] === 'port') ?? parsed.error.issues[0]!;
     throw new Error(`invalid setting ${settingName(String(issue.path[0]))}: ${issue.message}`);
   }
-  return Object.freeze({ ...parsed.data, tenantFile: parsed.data.tenantFile });
+  return Object.freeze({
+    ...parsed.data,
+    tenantFile: parsed.data.tenantFile,
+    secret: parsed.data.secret,
+    production: env.NODE_ENV === 'production',
+  });
 }
 
 function settingName(key: string): string {
@@ -63,6 +79,7 @@ function settingName(key: string): string {
     database: 'LATCHKEY_DATABASE',
     tenantFile: 'LATCHKEY_TENANT_FILE',
     logLevel: 'LATCHKEY_LOG_LEVEL',
+    secret: 'LATCHKEY_SECRET',
   };
   return names[key] ?? key;
 }

@@ -15,7 +15,7 @@ export async function verifyIdTokenHint(
   try {
     const header = decodeProtectedHeader(hint);
     if (header.typ !== undefined && header.typ.toLowerCase() !== 'jwt') return undefined;
-    const key = keys.verificationKey(header.kid, header.alg);
+    const key = await keys.resolveVerificationKey(header.kid, header.alg);
     if (!key) return undefined;
     const { payload } = await compactVerify(hint, key.key, { algorithms: [key.alg] });
     const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
