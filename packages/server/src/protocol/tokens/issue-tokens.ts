@@ -13,6 +13,8 @@ export interface AccessTokenInput {
   resourceServer: ResourceServer | undefined;
   /** The grant the token derives from, so revoking the grant refuses the token (null: none). */
   grantId: string | null;
+  /** Claims besides the registered ones (e.g. Auth0's `gty`); they never replace a registered claim. */
+  extraClaims?: Record<string, unknown>;
 }
 
 export interface IssuedAccessToken {
@@ -36,6 +38,7 @@ export async function issueAccessToken(ctx: ProtocolContext, input: AccessTokenI
   const jti = input.grantId ? `${input.grantId}.${randomToken(12)}` : randomToken(16);
   const token = await ctx.keys.sign(
     {
+      ...input.extraClaims,
       iss: ctx.settings.issuer,
       sub: input.subject,
       aud: audience,

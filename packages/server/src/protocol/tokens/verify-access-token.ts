@@ -13,16 +13,17 @@ export class InvalidTokenError extends OAuthError {
 /**
  * Verifies an access token this server issued (RFC 9068 §4): our key by kid under its own alg,
  * `typ: at+jwt` (so an ID token is not a bearer token, RFC 8725 §3.11), our issuer, the expected
- * audience, not expired, and its grant not revoked.
+ * audience (any, for introspection and revocation), not expired, its grant not revoked and the
+ * token itself not revoked (RFC 7009).
  */
-export async function verifyAccessToken(ctx: ProtocolContext, token: string, audience: string): Promise<JWTPayload> {
+export async function verifyAccessToken(ctx: ProtocolContext, token: string, audience: string | undefined): Promise<JWTPayload> {
   let header;
   try {
     header = decodeProtectedHeader(token);
   } catch {
     throw new InvalidTokenError('malformed access token');
   }
-  const key = ctx.keys.verificationKey(header.kid, header.alg);
+  const key = await ctx.keys.resolveVerificationKey(header.kid, header.alg);
   if (!key) throw new InvalidTokenError('access token not signed by this server');
   let payload: JWTPayload;
   try {
@@ -30,7 +31,8 @@ export async function verifyAccessToken(ctx: ProtocolContext, token: string, aud
       algorithms: [key.alg],
       typ: 'at+jwt',
       issuer: ctx.settings.issuer,
-      audience,
+      ...(audience !== undefined && { audience }),
+      requiredClaims: ['exp', 'jti'],
       currentDate: new Date(ctx.clock.now() * 1000),
     }));
   } catch {
@@ -40,6 +42,9 @@ export async function verifyAccessToken(ctx: ProtocolContext, token: string, aud
   if (grantId !== undefined) {
     const grant = await ctx.storage.grants.findById(grantId);
     if (!grant || grant.revoked_at !== null) throw new InvalidTokenError('access token was revoked');
+  }
+  if (typeof payload.jti !== 'string' || (await ctx.storage.revokedAccessTokens.isRevoked(payload.jti))) {
+    throw new InvalidTokenError('access token was revoked');
   }
   return payload;
 }

@@ -6,6 +6,7 @@ import type { Params } from '../../params.js';
 import { verifyS256 } from '../../pkce.js';
 import { formatScope } from '../../scope.js';
 import { issueAccessToken, issueIdToken } from '../../tokens/issue-tokens.js';
+import { issueRefreshToken, mayIssueRefreshToken } from '../../tokens/refresh-tokens.js';
 import type { GrantHandler, TokenResponse } from './grant-handler.js';
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3). */
@@ -59,6 +60,10 @@ export const authorizationCodeGrant: GrantHandler = {
       expires_in: accessToken.expiresIn,
       scope: formatScope(code.scope),
     };
+    if (mayIssueRefreshToken(client, code.scope, resourceServer)) {
+      // The grant is the refresh token family: reuse of any member, or of the code, revokes it all.
+      response.refresh_token = await issueRefreshToken(ctx, { client, grantId });
+    }
     if (code.scope.includes('openid')) {
       response.id_token = await issueIdToken(ctx, {
         client,
