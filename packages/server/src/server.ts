@@ -1,13 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.js';
-import { KeySet } from './crypto/keys.js';
+import { resolveSecret, type ResolvedSecret } from './config/secret.js';
+import { KeyEncryption } from './crypto/key-encryption.js';
+import { isSigningAlg, KeySet } from './crypto/keys.js';
 import { randomToken } from './crypto/random.js';
 import { buildApp } from './http/app.js';
 import { cookieSettings } from './http/cookies.js';
 import { systemClock, type Clock, type ProtocolContext, type ProtocolSettings } from './protocol/context.js';
 import { discoveryDocument } from './protocol/discovery.js';
+import { purgeExpired, startHousekeeping, type PurgeCounts } from './housekeeping/purge-expired.js';
+import { BackchannelDelivery, DEFAULT_BACKCHANNEL_DELIVERY } from './protocol/logout/backchannel-delivery.js';
+import { LOGOUT_TOKEN_TTL } from './protocol/logout/logout-token.js';
+import type { ResourceServer } from './protocol/model.js';
 import { OIDC_SCOPES } from './protocol/scope.js';
 import { authorizationCodeGrant } from './protocol/token/grants/authorization-code.js';
+import { clientCredentialsGrant } from './protocol/token/grants/client-credentials.js';
+import { refreshTokenGrant } from './protocol/token/grants/refresh-token.js';
 import { createTokenEndpoint } from './protocol/token/token-endpoint.js';
 import { KyselyStorage } from './storage/kysely/kysely-storage.js';
 import type { Storage } from './storage/storage.js';
@@ -27,6 +35,16 @@ export interface StartOptions {
   clock?: Clock;
   logger?: boolean | { level: string };
   settings?: Partial<Omit<ProtocolSettings, 'issuer'>>;
+  /** LATCHKEY_SECRET, which encrypts the signing keys at rest; absent: see `resolveSecret` (development only). */
+  secret?: string;
+  /** NODE_ENV=production: a missing secret is an error. Default: read from NODE_ENV. */
+  production?: boolean;
+  /** Seconds between two reloads of the signing keys (to pick up `latchkey keys rotate`). Default 30. */
+  keyReloadInterval?: number;
+  /** Seconds between two background purges of expired records. Default 300. */
+  housekeepingInterval?: number;
+  /** Back-channel logout delivery: per-attempt timeout, delays between retries, and how long logout waits (ms). */
+  backchannel?: { timeoutMs?: number; retryDelaysMs?: readonly number[]; waitMs?: number };
 }
 
 export interface RunningLatchkey {
@@ -38,6 +56,10 @@ export interface RunningLatchkey {
   readonly storage: Storage;
   readonly ctx: ProtocolContext;
   readonly imported: ImportSummary | undefined;
+  /** Where the secret encrypting the signing keys came from (and the development file, if one). */
+  readonly secret: Omit<ResolvedSecret, 'secret'>;
+  /** Purges expired records now, as the background timer does. */
+  purgeExpired(): Promise<PurgeCounts>;
   close(): Promise<void>;
 }
 
@@ -51,16 +73,32 @@ export const DEFAULT_SETTINGS: Omit<ProtocolSettings, 'issuer'> = {
   sessionAbsoluteTtl: 7 * 86_400,
 };
 
+/** How long a token can live, in seconds: retired keys stay published and spent records stay stored that long. */
+export function longestTokenLifetime(settings: Omit<ProtocolSettings, 'issuer'>, apis: readonly ResourceServer[]): number {
+  return Math.max(settings.idTokenTtl, settings.userinfoAccessTokenTtl, LOGOUT_TOKEN_TTL, ...apis.map((api) => api.token_lifetime));
+}
+
 /** Opens storage, imports the tenant, loads keys, and listens. Used by `latchkey serve` and by tests. */
 export async function startLatchkey(options: StartOptions = {}): Promise<RunningLatchkey> {
-  const storage = await KyselyStorage.open(options.database ?? 'sqlite::memory:');
+  const database = options.database ?? 'sqlite::memory:';
+  const storage = await KyselyStorage.open(database);
   try {
     let imported: ImportSummary | undefined;
     if (options.tenantFile) imported = await importTenant(storage, await readTenantFile(options.tenantFile));
     if (options.tenant !== undefined) imported = await importTenant(storage, parseTenant(options.tenant));
 
-    const keys = new KeySet(storage.signingKeys);
-    await keys.load('RS256');
+    const clock = options.clock ?? systemClock;
+    const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    const production = options.production ?? process.env.NODE_ENV === 'production';
+    const { secret, ...secretSource } = resolveSecret({ secret: options.secret, production, database });
+    const tokenRetention = async () => longestTokenLifetime(settings, await storage.resourceServers.list());
+    const keys = new KeySet(storage.signingKeys, {
+      encryption: KeyEncryption.fromSecret(secret),
+      now: () => clock.now(),
+      retention: tokenRetention,
+    });
+    const apiAlgs = (await storage.resourceServers.list()).map((api) => api.signing_alg).filter(isSigningAlg);
+    await keys.load(['RS256', ...new Set(apiAlgs)]);
     const csrfKey = await storage.settings.putIfAbsent('csrf_hmac_key', randomToken(32));
 
     // The issuer names the port, so when the port is picked at listen time the app is built after.
@@ -76,21 +114,48 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
     });
     const issuer = options.issuer ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${chosenPort}/`;
 
-    const ctx: ProtocolContext = {
-      storage,
-      keys,
-      clock: options.clock ?? systemClock,
-      settings: { ...DEFAULT_SETTINGS, ...options.settings, issuer },
-    };
+    const ctx: ProtocolContext = { storage, keys, clock, settings: { ...settings, issuer } };
+    const backchannel = new BackchannelDelivery({
+      timeoutMs: options.backchannel?.timeoutMs ?? DEFAULT_BACKCHANNEL_DELIVERY.timeoutMs,
+      retryDelaysMs: options.backchannel?.retryDelaysMs ?? DEFAULT_BACKCHANNEL_DELIVERY.retryDelaysMs,
+      log: ({ level, message, ...details }) => app.log[level](details, message),
+    });
     const discoveryJson = JSON.stringify(
       discoveryDocument({ issuer, signingAlgs: keys.algorithms(), scopes: OIDC_SCOPES }),
     );
     const app = await buildApp({
-      deps: { ctx, cookies: cookieSettings(issuer), tokenEndpoint: createTokenEndpoint([authorizationCodeGrant]), discoveryJson },
+      deps: {
+        ctx,
+        cookies: cookieSettings(issuer),
+        tokenEndpoint: createTokenEndpoint([authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant]),
+        discoveryJson,
+        backchannel: { notifier: backchannel, waitMs: options.backchannel?.waitMs ?? 2_000 },
+      },
       csrfKey,
       logger: options.logger ?? false,
     });
-    await app.listen({ port: chosenPort, host });
+    // Keys added by another process (key rotation, another instance) are picked up within this interval.
+    const keyReload = setInterval(() => {
+      keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading the signing keys failed'));
+    }, (options.keyReloadInterval ?? 30) * 1000);
+    keyReload.unref();
+    const housekeeper = startHousekeeping({
+      intervalSeconds: options.housekeepingInterval ?? 300,
+      purge: async () =>
+        purgeExpired(storage.housekeeping, clock.now(), { sessionIdleTtl: settings.sessionIdleTtl, tokenRetention: await tokenRetention() }),
+      log: (error) => app.log.error({ err: error }, 'purging expired records failed'),
+    });
+    const stopBackground = async () => {
+      clearInterval(keyReload);
+      backchannel.close();
+      await housekeeper.stop();
+    };
+    try {
+      await app.listen({ port: chosenPort, host });
+    } catch (error) {
+      await stopBackground();
+      throw error;
+    }
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${chosenPort}/`;
     return {
       app,
@@ -100,7 +165,10 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       storage,
       ctx,
       imported,
+      secret: secretSource,
+      purgeExpired: () => housekeeper.runOnce(),
       async close() {
+        await stopBackground();
         await app.close();
         await storage.close();
       },
@@ -119,6 +187,8 @@ export function startFromConfig(config: Config): Promise<RunningLatchkey> {
     issuer: config.issuer,
     database: config.database,
     ...(config.tenantFile !== undefined && { tenantFile: config.tenantFile }),
+    ...(config.secret !== undefined && { secret: config.secret }),
+    production: config.production,
     logger: { level: config.logLevel },
   });
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { isInsecureIssuer, loadConfig, type ConfigInput } from '../config/config.js';
 import { KyselyStorage } from '../storage/kysely/kysely-storage.js';
 import { startFromConfig } from '../server.js';
+import { listKeysCommand, rotateKeysCommand } from './keys.js';
 import { createClientCommand, createUserCommand } from './manage.js';
 
 const USAGE = `Usage: latchkey <command> [options]
@@ -12,6 +13,8 @@ Commands:
   migrate               Apply database migrations and exit
   clients create        Register an application (prints its client_id and secret once)
   users create          Add a user to the database connection
+  keys rotate           Add a signing key and retire the previous one of its alg
+  keys list             List the signing keys
 
 Options of serve (each also an environment variable):
   --port <n>            PORT (default 4000)
@@ -20,10 +23,14 @@ Options of serve (each also an environment variable):
   --tenant-file <path>  LATCHKEY_TENANT_FILE (JSON or YAML, imported at every boot)
   --host <addr>         HOST (default 0.0.0.0)
   --log-level <level>   LATCHKEY_LOG_LEVEL (default info)
+  (environment only)    LATCHKEY_SECRET: encrypts the signing keys at rest; required
+                        when NODE_ENV=production, generated into a file in development
 
 clients create --name <name> --callback <url> [--callback <url>…] [--logout-url <url>…]
                [--type regular_web|spa|native|non_interactive] [--third-party] [--database <url>]
 users create --email <email> --password <password> [--name <name>] [--database <url>]
+keys rotate [--alg RS256|ES256|EdDSA] [--database <url>]
+keys list [--database <url>]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'users':
       if (sub === 'create') return createUserCommand(argv.slice(2));
+      break;
+    case 'keys':
+      if (sub === 'rotate') return rotateKeysCommand(argv.slice(2));
+      if (sub === 'list') return listKeysCommand(argv.slice(2));
       break;
     case undefined:
     case 'help':
@@ -84,6 +95,10 @@ async function serve(args: string[]): Promise<number> {
   }
   if (server.imported) {
     log.info(server.imported, `tenant file ${config.tenantFile} imported`);
+  }
+  if (server.secret.source === 'generated' || server.secret.source === 'file') {
+    const what = server.secret.source === 'generated' ? 'generated a development secret and stored it' : 'using the development secret';
+    log.warn(`LATCHKEY_SECRET is not set: ${what} in ${server.secret.path} (set LATCHKEY_SECRET in production)`);
   }
   console.log(`Latchkey listening on ${server.url.replace('0.0.0.0', 'localhost')} (issuer ${server.issuer})`);
   console.log(`  discovery: ${server.issuer}.well-known/openid-configuration`);

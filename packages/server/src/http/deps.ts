@@ -1,4 +1,5 @@
 import type { ProtocolContext } from '../protocol/context.js';
+import type { LogoutNotifier } from '../protocol/logout/backchannel-delivery.js';
 import type { TokenEndpoint } from '../protocol/token/token-endpoint.js';
 import type { CookieSettings } from './cookies.js';
 
@@ -9,4 +10,6 @@ export interface HttpDeps {
   readonly tokenEndpoint: TokenEndpoint;
   /** Discovery document, serialised once. */
   readonly discoveryJson: string;
+  /** Back-channel logout: who delivers logout tokens, and how long logout waits for the first attempts (ms). */
+  readonly backchannel: { readonly notifier: LogoutNotifier; readonly waitMs: number };
 }

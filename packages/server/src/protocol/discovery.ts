@@ -18,10 +18,19 @@ export function discoveryDocument({ issuer, signingAlgs, scopes }: DiscoveryInpu
     token_endpoint: url('oauth/token'),
     userinfo_endpoint: url('userinfo'),
     jwks_uri: url('.well-known/jwks.json'),
+    // RFC 7009 and RFC 7662, with the token endpoint's client authentication.
+    revocation_endpoint: url('oauth/revoke'),
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint: url('oauth/introspect'),
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // RP-Initiated Logout 1.0 §2.1 and Back-Channel Logout 1.0 §2.1 (logout tokens carry sid).
+    end_session_endpoint: url('oidc/logout'),
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     scopes_supported: scopes,
     response_types_supported: ['code', 'id_token'],
     response_modes_supported: ['query', 'form_post'],
-    grant_types_supported: ['authorization_code'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
     // The access tokens' algorithms belong here too: Auth0's API middleware reads them from this list.
     id_token_signing_alg_values_supported: signingAlgs,

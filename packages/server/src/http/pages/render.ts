@@ -5,6 +5,7 @@ import {
   formPostTemplate,
   layoutTemplate,
   loginTemplate,
+  logoutConfirmTemplate,
   messageTemplate,
 } from './templates.js';
 
@@ -18,6 +19,7 @@ const compiled = {
   error: eta.compile(errorTemplate),
   formPost: eta.compile(formPostTemplate),
   message: eta.compile(messageTemplate),
+  logoutConfirm: eta.compile(logoutConfirmTemplate),
 };
 
 export interface Nonces {
@@ -66,4 +68,17 @@ export function renderFormPost(data: { action: string; params: Record<string, st
 
 export function renderMessage(data: { heading: string; message: string }, nonces: Nonces): string {
   return page(data.heading, eta.render(compiled.message, data), nonces);
+}
+
+export interface LogoutConfirmPage {
+  action: string;
+  csrfToken: string;
+  clientName: string | undefined;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+}
+
+export function renderLogoutConfirm(data: LogoutConfirmPage, nonces: Nonces): string {
+  return page('Sign out', eta.render(compiled.logoutConfirm, data), nonces);
 }

@@ -85,3 +85,18 @@ export const formPostTemplate = `<h1>Returning to the application…</h1>
 export const messageTemplate = `<h1><%= it.heading %></h1>
 <p><%= it.message %></p>
 `;
+
+/** RP-Initiated Logout 1.0 §2: the user confirms a logout request that did not prove where it came from. */
+export const logoutConfirmTemplate = `<h1>Sign out?</h1>
+<p class="sub"><% if (it.clientName) { %><strong><%= it.clientName %></strong> asks to sign you out of Latchkey.<% } else { %>A page asks to sign you out of Latchkey.<% } %></p>
+<form method="post" action="<%= it.action %>">
+  <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">
+  <input type="hidden" name="state" value="<%= it.state %>">
+  <input type="hidden" name="client_id" value="<%= it.clientId %>">
+  <input type="hidden" name="post_logout_redirect_uri" value="<%= it.redirectUri %>">
+  <div class="row">
+    <button class="secondary" type="submit" name="action" value="cancel">Stay signed in</button>
+    <button class="primary" type="submit" name="action" value="logout">Sign out</button>
+  </div>
+</form>
+`;

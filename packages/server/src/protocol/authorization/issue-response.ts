@@ -62,5 +62,9 @@ export async function issueAuthorizationResponse(
   }
   if (request.state !== undefined) params.state = request.state;
   params.iss = ctx.settings.issuer;
+  if (client.backchannel_logout_uri && authenticated.sid) {
+    // Back-Channel Logout 1.0 §2.5: remember that this session signed in to the client, to tell it at logout.
+    await ctx.storage.sessionClients.add(authenticated.sid, client.client_id, ctx.clock.now());
+  }
   return { redirectUri: request.redirect_uri, responseMode: request.response_mode, params };
 }

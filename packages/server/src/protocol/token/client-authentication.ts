@@ -79,3 +79,16 @@ export function authenticateClient(client: Client | undefined, presented: Presen
   }
   return client;
 }
+
+/**
+ * Reads and checks the client credentials of a request to the token, revocation or introspection
+ * endpoint: the same methods everywhere (RFC 7009 §2.1, RFC 7662 §2.1).
+ */
+export async function authenticateRequestClient(
+  ctx: { storage: { clients: { findById(clientId: string): Promise<Client | undefined> } } },
+  params: Params,
+  authorization: string | undefined,
+): Promise<Client> {
+  const presented = readClientCredentials(authorization, params);
+  return authenticateClient(await ctx.storage.clients.findById(presented.clientId), presented);
+}
