@@ -1,5 +1,6 @@
 import { startLatchkey, type RunningLatchkey, type StartOptions } from '../../src/server.js';
 import type { Clock } from '../../src/protocol/context.js';
+import { createTestDatabase } from './test-database.js';
 
 export const WEB_APP = {
   client_id: 'app1',
@@ -79,6 +80,24 @@ export class TestClock implements Clock {
   }
 }
 
-export function startTestServer(options: StartOptions = {}): Promise<RunningLatchkey> {
-  return startLatchkey({ tenant: testTenant(), ...options });
+/**
+ * Starts the server with the test tenant on the suite's backend: in-memory SQLite, or a fresh
+ * PostgreSQL database of its own when `LATCHKEY_TEST_DATABASE=postgres` (dropped on close).
+ */
+export async function startTestServer(options: StartOptions = {}): Promise<RunningLatchkey> {
+  if (options.database !== undefined) return startLatchkey({ tenant: testTenant(), ...options });
+  const database = await createTestDatabase();
+  try {
+    const server = await startLatchkey({ tenant: testTenant(), ...options, database: database.url });
+    return {
+      ...server,
+      async close() {
+        await server.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
 }
