@@ -71,7 +71,7 @@ describe('login and consent pages', () => {
     const { form, origin } = await openLogin(server, browser);
     const other = await openLogin(server, browser);
     const url = new URL(form.action, server.issuer).href;
-    const attempts = [
+    const attempts: { form: Record<string, string>; headers: Record<string, string> }[] = [
       { form: { state: form.fields.state!, email: ALICE.email, password: ALICE.password }, headers: { origin } },
       { form: { ...form.fields, _csrf: other.form.fields._csrf!, email: ALICE.email, password: ALICE.password }, headers: { origin } },
       { form: { ...form.fields, email: ALICE.email, password: ALICE.password }, headers: { origin: 'https://evil.test' } },
