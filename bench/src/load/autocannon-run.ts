@@ -25,7 +25,12 @@ function bodySource(plan: RequestPlan): BodySource | undefined {
           return token === undefined ? undefined : new URLSearchParams({ ...plan.form, refresh_token: token }).toString();
         },
         onSuccess(body) {
-          const token = (JSON.parse(body) as { refresh_token?: unknown }).refresh_token;
+          let token: unknown;
+          try {
+            token = (JSON.parse(body) as { refresh_token?: unknown }).refresh_token;
+          } catch {
+            return; // a 200 without JSON: the chain ends, a spare token takes over
+          }
           if (typeof token === 'string') pool.push(token);
         },
       };
@@ -107,6 +112,8 @@ async function runPhase(job: AutocannonJob, source: BodySource | undefined, seco
       },
       (error: unknown, done: autocannon.Result) => (error ? reject(error) : resolve(done)),
     );
+    // Ran out while autocannon was still setting up its connections.
+    if (phase.exhaustedAt !== undefined) instance.stop();
   });
   phase.failures.errors += result.errors - result.timeouts;
   phase.failures.timeouts += result.timeouts;
