@@ -1,7 +1,8 @@
 /**
- * End to end with the real authorization server: Latchkey runs in-process, a machine-to-machine
- * client gets an access token with the client_credentials grant, and the example API (on
- * @latchkey/api), then Auth0's own express-oauth2-jwt-bearer, accept or refuse it.
+ * End to end with the real authorization server: Latchkey runs in-process, a user gets an access
+ * token through the authorization code flow and a machine-to-machine client through the
+ * client_credentials grant, and the example API (on @latchkey/api), then Auth0's own
+ * express-oauth2-jwt-bearer, accept or refuse them.
  */
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
