@@ -10,6 +10,7 @@ import type {
   ResourceServer,
   User,
 } from '../protocol/model.js';
+import type { SecurityEvent, SecurityEventFilter } from '../protocol/events/security-event.js';
 
 /**
  * Everything Latchkey keeps. One interface, one implementation per backend; the protocol core
@@ -142,6 +143,15 @@ export interface ConsentRepository {
   save(consent: Consent): Promise<void>;
 }
 
+/** The security event log (Auth0's log events), append-only. */
+export interface SecurityEventRepository {
+  record(event: SecurityEvent): Promise<void>;
+  /** Newest first. */
+  list(filter?: SecurityEventFilter): Promise<SecurityEvent[]>;
+  /** Deletes at most `limit` events older than `cutoff` and returns how many went. */
+  deleteBefore(cutoff: number, limit: number): Promise<number>;
+}
+
 /** Small key/value settings the server generates once and shares between instances. */
 export interface SettingRepository {
   get(name: string): Promise<string | undefined>;
@@ -160,6 +170,7 @@ export interface Storage {
   readonly grants: GrantRepository;
   readonly consents: ConsentRepository;
   readonly settings: SettingRepository;
+  readonly securityEvents: SecurityEventRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
   readonly clientGrants: ClientGrantRepository;

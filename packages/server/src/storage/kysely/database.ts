@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
-import { latestMigration, migrationProvider } from './migrations/index.js';
+import { migrationProvider } from './migrations/index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -37,16 +37,40 @@ export function openDatabase(url: string): OpenedDatabase {
   throw new Error(`LATCHKEY_DATABASE: unsupported database URL scheme in "${url.split(':')[0]}:" (use sqlite: or postgres://)`);
 }
 
+/** Names of the migrations applied to the database, in no particular order (none on a new database). */
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === DEFAULT_MIGRATION_TABLE)) return [];
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+  return rows.map((row) => row.name);
+}
+
+/**
+ * Applies the migrations this version knows and the database lacks. Migrations are additive and
+ * independent, so they apply in any order (two written at the same time on different branches
+ * both run). A database a newer version has migrated further is left as it is: during a rolling
+ * update, or after a rollback, this version runs on the newer schema as long as its own migrations
+ * are all there.
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const known = Object.keys(await migrationProvider.getMigrations());
+  const applied = await appliedMigrations(db);
+  const newer = applied.filter((name) => !known.includes(name));
+  if (newer.length > 0) {
+    const missing = known.filter((name) => !applied.includes(name));
+    if (missing.length > 0) {
+      throw new Error(`database migration failed: the database has migrations this version does not know (${newer.join(', ')}) but lacks ${missing.join(', ')}`);
+    }
+    return [];
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error('database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** True when every known migration has been applied (for readiness checks). */
+/** True when every migration this version knows has been applied (for readiness checks). */
 export async function isMigrated(db: Kysely<Database>): Promise<boolean> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const migrations = await migrator.getMigrations();
-  return migrations.some((m) => m.name === latestMigration && m.executedAt !== undefined);
+  const applied = new Set(await appliedMigrations(db));
+  return Object.keys(await migrationProvider.getMigrations()).every((name) => applied.has(name));
 }

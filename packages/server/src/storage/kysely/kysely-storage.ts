@@ -19,6 +19,7 @@ import type {
   UserTable,
 } from './schema.js';
 import { openDatabase, migrateToLatest, type DialectName } from './database.js';
+import { securityEventRepository } from './security-event-repository.js';
 import {
   clientGrantRepository,
   housekeepingRepository,
@@ -331,6 +332,7 @@ export class KyselyStorage implements Storage {
   readonly clientGrants = clientGrantRepository(() => this.db);
   readonly sessionClients = sessionClientRepository(() => this.db);
   readonly housekeeping = housekeepingRepository(() => this.db);
+  readonly securityEvents = securityEventRepository(() => this.db);
 
   readonly settings = {
     get: async (name: string) =>

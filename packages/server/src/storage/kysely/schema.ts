@@ -151,6 +151,20 @@ export interface SettingTable {
   value: string;
 }
 
+export interface SecurityEventTable {
+  id: string;
+  date: number;
+  type: string;
+  description: string | null;
+  client_id: string | null;
+  client_name: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: string | null;
+}
+
 export interface Database {
   clients: ClientTable;
   resource_servers: ResourceServerTable;
@@ -162,6 +176,7 @@ export interface Database {
   grants: GrantTable;
   consents: ConsentTable;
   settings: SettingTable;
+  security_events: SecurityEventTable;
   refresh_tokens: RefreshTokenTable;
   revoked_access_tokens: RevokedAccessTokenTable;
   client_grants: ClientGrantTable;

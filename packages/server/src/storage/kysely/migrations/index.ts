@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-21T1200-initial.js';
 import * as tokenLifecycle from './2026-11-21T1500-token-lifecycle.js';
+import * as securityEvents from './2026-11-21T1600-security-events.js';
 
 /**
  * Every migration, by name in the order they apply. Listed statically (not read from a folder)
@@ -10,6 +11,7 @@ import * as tokenLifecycle from './2026-11-21T1500-token-lifecycle.js';
 const migrations: Record<string, Migration> = {
   '2026-11-21T1200-initial': initial,
   '2026-11-21T1500-token-lifecycle': tokenLifecycle,
+  '2026-11-21T1600-security-events': securityEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
