@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest } from '../../protocol/errors.js';
+import { OAuthError } from '../../protocol/errors.js';
 import { introspectToken } from '../../protocol/introspection/introspect-token.js';
 import type { HttpDeps } from '../deps.js';
 import { sendJsonError } from '../render-errors.js';
@@ -16,6 +16,6 @@ export async function introspectionRoutes(app: FastifyInstance, { deps }: { deps
       .send(JSON.stringify(response));
   });
   app.get('/oauth/introspect', { config }, (_request, reply) =>
-    sendJsonError(reply.code(405).header('Allow', 'POST'), invalidRequest('the introspection endpoint accepts POST only')),
+    sendJsonError(reply.header('Allow', 'POST'), new OAuthError('invalid_request', 'the introspection endpoint accepts POST only', { status: 405 })),
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest } from '../../protocol/errors.js';
+import { OAuthError } from '../../protocol/errors.js';
 import { revokeToken } from '../../protocol/revocation/revoke-token.js';
 import type { HttpDeps } from '../deps.js';
 import { sendJsonError } from '../render-errors.js';
@@ -12,6 +12,6 @@ export async function revocationRoutes(app: FastifyInstance, { deps }: { deps: H
     return reply.code(200).header('Cache-Control', 'no-store').send();
   });
   app.get('/oauth/revoke', { config }, (_request, reply) =>
-    sendJsonError(reply.code(405).header('Allow', 'POST'), invalidRequest('the revocation endpoint accepts POST only')),
+    sendJsonError(reply.header('Allow', 'POST'), new OAuthError('invalid_request', 'the revocation endpoint accepts POST only', { status: 405 })),
   );
 }
