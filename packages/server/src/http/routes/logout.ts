@@ -20,6 +20,9 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
   const { ctx, cookies } = deps;
   const confirmAction = new URL(endpointUrl(ctx.settings.issuer, 'u/logout')).pathname;
   const config = { errorStyle: 'page' };
+  // The CSRF tokens of our forms are bound to the form's `state` field, which must not be empty:
+  // the confirmation form sends the relying party's state behind this prefix.
+  const STATE_PREFIX = 'logout:';
 
   const finish = async (request: FastifyRequest, reply: FastifyReply, logout: VerifiedLogout, status: 302 | 303) => {
     await endLoginSession(ctx, request.cookies[cookies.sessionName], deps.backchannel.notifier, deps.backchannel.waitMs);
@@ -35,7 +38,7 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
     const session = await findLiveSession(ctx, request.cookies[cookies.sessionName]);
     const logout = await verifyLogoutRequest(ctx, params, session);
     if (!logout.needsConfirmation) return finish(request, reply, logout, status);
-    const state = logout.state ?? '';
+    const state = `${STATE_PREFIX}${logout.state ?? ''}`;
     return reply
       .header('Cache-Control', 'no-store')
       .type('text/html; charset=utf-8')
@@ -43,7 +46,6 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
         renderLogoutConfirm(
           {
             action: confirmAction,
-            // Bound like the login forms' tokens: the confirmation POST carries the same `state`.
             csrfToken: reply.generateCsrf({ userInfo: state }),
             clientName: logout.client?.name,
             clientId: logout.client?.client_id ?? '',
@@ -69,7 +71,8 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
   });
 
   app.post('/u/logout', { config, preHandler: app.csrfProtection }, async (request, reply) => {
-    const { action, client_id, post_logout_redirect_uri, state } = readParams(request.body);
+    const { action, client_id, post_logout_redirect_uri, state: formState } = readParams(request.body);
+    const state = formState?.startsWith(STATE_PREFIX) ? formState.slice(STATE_PREFIX.length) || undefined : undefined;
     if (action !== 'logout') {
       return reply
         .header('Cache-Control', 'no-store')
