@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BenchFixture } from '../fixture.js';
-import type { LoadJob } from '../load/jobs.js';
+import type { AutocannonJob, LoadJob } from '../load/jobs.js';
 import { authorizationUrl, basicAuthorization, pkcePair } from '../oidc/client.js';
 import type { RunningTarget, Target } from '../targets/target.js';
 import { inParallel, mintCodes, redeemCode, signIn } from './mint.js';
@@ -56,7 +56,7 @@ function pathOf(url: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
-function autocannonJob(context: ScenarioContext, plan: Extract<LoadJob, { type: 'autocannon' }>['plan'], expect: Extract<LoadJob, { type: 'autocannon' }>['expect']): LoadJob {
+function autocannonJob(context: ScenarioContext, plan: AutocannonJob['plan'], expect: AutocannonJob['expect']): AutocannonJob {
   const { settings } = context;
   return {
     type: 'autocannon',
