@@ -54,6 +54,30 @@ export interface ResourceServer {
   /** Access token lifetime in seconds. */
   token_lifetime: number;
   signing_alg: string;
+  /**
+   * RBAC (Auth0's "Enable RBAC"): a user gets only the requested scopes they hold as permissions,
+   * directly or through a role. Off (the default): every requested scope the API defines.
+   */
+  enforce_policies?: boolean;
+  /** `access_token_authz` adds a `permissions` claim with the user's permissions for the API. Default `access_token`. */
+  token_dialect?: TokenDialect;
+  /** First-party clients skip the consent page for this API (Auth0's "Allow Skipping User Consent"). Default true. */
+  skip_consent_for_verifiable_first_party_clients?: boolean;
+}
+
+export type TokenDialect = 'access_token' | 'access_token_authz';
+
+/** One permission of an API (a scope it defines), as Auth0 assigns it to roles and users. */
+export interface Permission {
+  resource_server_identifier: string;
+  permission_name: string;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
 }
 
 export interface User {
@@ -67,6 +91,14 @@ export interface User {
   nickname: string | null;
   picture: string | null;
   updated_at: number;
+  /** What the user may edit about themselves (Auth0's user_metadata); read from storage, never required to write a user. */
+  user_metadata?: Record<string, unknown>;
+  /** What only the tenant may edit (Auth0's app_metadata). */
+  app_metadata?: Record<string, unknown>;
+  /** Successful logins so far (read only). */
+  logins_count?: number;
+  created_at?: number;
+  last_login?: number | null;
 }
 
 export type ResponseMode = 'query' | 'form_post';
@@ -116,7 +148,33 @@ export interface Interaction {
   auth_time: number | null;
   created_at: number;
   expires_at: number;
+  /** Where the post-login actions of this transaction stand (absent: not run yet). */
+  post_login?: PostLoginState | null;
 }
+
+/**
+ * What post-login actions asked for about the tokens of one authorization (Auth0 Actions'
+ * api.idToken, api.accessToken): it travels with the code and the grant to every token minted.
+ */
+export interface TokenCustomization {
+  id_token_claims: Record<string, unknown>;
+  access_token_claims: Record<string, unknown>;
+  add_scopes: string[];
+  remove_scopes: string[];
+}
+
+/** The post-login actions of a login transaction: all done, or paused on a redirect at `action_index`. */
+export type PostLoginState =
+  | { status: 'done'; customization: TokenCustomization }
+  | {
+      status: 'redirected';
+      /** The action that redirected: its onContinuePostLogin runs when the browser comes back. */
+      action_index: number;
+      action_name: string;
+      /** Bound into the continue token, so only the token of this very redirect resumes it. */
+      nonce: string;
+      customization: TokenCustomization;
+    };
 
 export interface AuthorizationCode {
   code_hash: string;
@@ -137,6 +195,8 @@ export interface AuthorizationCode {
   consumed_at: number | null;
   /** The grant its redemption created, so a replay can revoke what it issued. */
   grant_id: string | null;
+  /** What post-login actions add to the tokens minted from this code. */
+  customization?: TokenCustomization | null;
 }
 
 /** What one redemption of a code (or one client authorisation) gave a client: tokens derive from it. */
@@ -150,6 +210,8 @@ export interface Grant {
   auth_time: number;
   created_at: number;
   revoked_at: number | null;
+  /** What post-login actions added to the tokens of the authorization (refreshed tokens keep it). */
+  customization?: TokenCustomization | null;
 }
 
 /**

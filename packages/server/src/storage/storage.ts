@@ -6,8 +6,11 @@ import type {
   Grant,
   Interaction,
   LoginSession,
+  Permission,
+  PostLoginState,
   RefreshToken,
   ResourceServer,
+  Role,
   User,
 } from '../protocol/model.js';
 import type { SecurityEvent, SecurityEventFilter } from '../protocol/events/security-event.js';
@@ -36,6 +39,29 @@ export interface UserRepository {
   upsert(user: User): Promise<void>;
   recordLogin(userId: string, at: number): Promise<void>;
   count(): Promise<number>;
+  /** Replaces both metadata objects (Auth0's user_metadata and app_metadata). */
+  updateMetadata(
+    userId: string,
+    metadata: { user_metadata: Record<string, unknown>; app_metadata: Record<string, unknown> },
+    at: number,
+  ): Promise<void>;
+}
+
+/** Roles by name (Auth0's roles), their permissions, and who holds them. */
+export interface RoleRepository {
+  /** Creates or updates the role by name, replacing its permissions. */
+  upsert(role: Omit<Role, 'id'>): Promise<Role>;
+  list(): Promise<Role[]>;
+  /** Gives the user exactly these roles (names of existing roles). */
+  assign(userId: string, roleNames: readonly string[]): Promise<void>;
+  ofUser(userId: string): Promise<Role[]>;
+}
+
+export interface PermissionRepository {
+  /** Gives the user exactly these direct permissions. */
+  setDirect(userId: string, permissions: readonly Permission[]): Promise<void>;
+  /** The user's permissions, direct or through a role, without repeats; only one API's when given. */
+  ofUser(userId: string, resourceServerIdentifier?: string): Promise<Permission[]>;
 }
 
 export interface StoredSigningKey {
@@ -66,6 +92,7 @@ export interface InteractionRepository {
     changes: Pick<Interaction, 'user_id' | 'session_sid' | 'auth_time'>,
   ): Promise<void>;
   delete(id: string): Promise<void>;
+  setPostLogin(id: string, state: PostLoginState | null): Promise<void>;
 }
 
 export interface SessionRepository {
@@ -170,6 +197,8 @@ export interface Storage {
   readonly grants: GrantRepository;
   readonly consents: ConsentRepository;
   readonly settings: SettingRepository;
+  readonly roles: RoleRepository;
+  readonly permissions: PermissionRepository;
   readonly securityEvents: SecurityEventRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;

@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { hashSecret, randomToken } from '../crypto/random.js';
 import type { Client, GrantType, ResourceServer, User } from '../protocol/model.js';
 import type { Storage } from '../storage/storage.js';
+import { importRoles, importUserAuthorization } from './import-rbac.js';
 import {
   describeTenantError,
   tenantSchema,
@@ -64,8 +65,10 @@ export async function importTenant(storage: Storage, tenant: TenantFile, now = M
     const record: ResourceServer = { ...api, scopes: api.scopes.map((s) => ({ value: s.value, description: s.description })) };
     await storage.resourceServers.upsert(record);
   }
+  await importRoles(storage, tenant.roles);
   for (const client of tenant.clients) await storage.clients.upsert(toClient(client));
   for (const user of tenant.users) await upsertUser(storage, user, now);
+  await importUserAuthorization(storage, tenant.users);
   for (const [i, grant] of tenant.clientGrants.entries()) await upsertClientGrant(storage, grant, i);
   return {
     clients: tenant.clients.length,
@@ -126,6 +129,8 @@ async function upsertUser(storage: Storage, input: TenantUser, now: number): Pro
     nickname: input.nickname ?? existing?.nickname ?? null,
     picture: input.picture ?? existing?.picture ?? null,
     updated_at: now,
+    ...(input.user_metadata !== undefined && { user_metadata: input.user_metadata }),
+    ...(input.app_metadata !== undefined && { app_metadata: input.app_metadata }),
   };
   await storage.users.upsert(user);
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { actionSchema } from './action-schema.js';
+import { permissionSchema, roleSchema } from './rbac-schema.js';
 
 /**
  * The tenant file, in Auth0 Management API field names, so a tenant exported from Auth0 reads
@@ -64,8 +66,16 @@ export const resourceServerSchema = z
     allow_offline_access: z.boolean().default(false),
     token_lifetime: z.number().int().min(60).max(2_592_000).default(86_400),
     signing_alg: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256'),
+    enforce_policies: z.boolean().default(false),
+    token_dialect: z.enum(['access_token', 'access_token_authz']).default('access_token'),
+    skip_consent_for_verifiable_first_party_clients: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((api) => api.token_dialect !== 'access_token_authz' || api.enforce_policies, {
+    // As Auth0: the permissions claim lists RBAC permissions, so it needs RBAC on.
+    message: 'access_token_authz needs enforce_policies: true',
+    path: ['token_dialect'],
+  });
 
 /** Auth0's client grant: the scopes a machine-to-machine client may get for one API (client credentials). */
 export const clientGrantSchema = z
@@ -87,6 +97,12 @@ export const userSchema = z
     family_name: z.string().max(255).optional(),
     nickname: z.string().max(255).optional(),
     picture: z.string().url().optional(),
+    /** Names of roles (of this file or already stored); when given, the user has exactly these. */
+    roles: z.array(z.string().min(1).max(255)).optional(),
+    /** Direct permissions; when given, the user has exactly these (besides those of roles). */
+    permissions: z.array(permissionSchema).optional(),
+    user_metadata: z.record(z.string(), z.unknown()).optional(),
+    app_metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -95,6 +111,8 @@ export const tenantSchema = z
     clients: z.array(clientSchema).default([]),
     resourceServers: z.array(resourceServerSchema).default([]),
     users: z.array(userSchema).default([]),
+    roles: z.array(roleSchema).default([]),
+    actions: z.array(actionSchema).default([]),
     clientGrants: z.array(clientGrantSchema).default([]),
   })
   .passthrough();

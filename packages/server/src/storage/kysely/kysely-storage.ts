@@ -6,7 +6,11 @@ import type {
   Grant,
   Interaction,
   LoginSession,
+  Permission,
+  PostLoginState,
   ResourceServer,
+  Role,
+  TokenCustomization,
   User,
 } from '../../protocol/model.js';
 import type { Storage, StoredSigningKey } from '../storage.js';
@@ -19,6 +23,7 @@ import type {
   UserTable,
 } from './schema.js';
 import { openDatabase, migrateToLatest, type DialectName } from './database.js';
+import { randomToken } from '../../crypto/random.js';
 import { securityEventRepository } from './security-event-repository.js';
 import {
   clientGrantRepository,
@@ -55,6 +60,9 @@ function toResourceServer(row: Selectable<ResourceServerTable>): ResourceServer 
     allow_offline_access: row.allow_offline_access === 1,
     token_lifetime: row.token_lifetime,
     signing_alg: row.signing_alg,
+    enforce_policies: row.enforce_policies === 1,
+    token_dialect: row.token_dialect as ResourceServer['token_dialect'],
+    skip_consent_for_verifiable_first_party_clients: row.skip_consent_for_verifiable_first_party_clients === 1,
   };
 }
 
@@ -70,20 +78,40 @@ function toUser(row: Selectable<UserTable>): User {
     nickname: row.nickname,
     picture: row.picture,
     updated_at: row.updated_at,
+    user_metadata: JSON.parse(row.user_metadata),
+    app_metadata: JSON.parse(row.app_metadata),
+    logins_count: row.logins_count,
+    created_at: row.created_at,
+    last_login: row.last_login,
   };
 }
 
+const parseCustomization = (text: string | null): TokenCustomization | null => (text === null ? null : JSON.parse(text));
+const permissionKey = (p: Permission) => JSON.stringify([p.resource_server_identifier, p.permission_name]);
+
+/** Without repeats, in a stable order (by API, then name), and with only the two fields. */
+function uniquePermissions(permissions: readonly Permission[]): Permission[] {
+  const byKey = new Map<string, Permission>();
+  for (const p of permissions) {
+    byKey.set(permissionKey(p), { resource_server_identifier: p.resource_server_identifier, permission_name: p.permission_name });
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+}
+
 function toCode(row: Selectable<AuthorizationCodeTable>): AuthorizationCode {
+  const { token_customization, ...rest } = row;
   return {
-    ...row,
+    ...rest,
     redirect_uri_required: row.redirect_uri_required === 1,
     scope: JSON.parse(row.scope),
     code_challenge_method: row.code_challenge_method as 'S256' | null,
+    customization: parseCustomization(token_customization),
   };
 }
 
 function toGrant(row: Selectable<GrantTable>): Grant {
-  return { ...row, scope: JSON.parse(row.scope) };
+  const { token_customization, ...rest } = row;
+  return { ...rest, scope: JSON.parse(row.scope), customization: parseCustomization(token_customization) };
 }
 
 /** The Storage interface on Kysely: one implementation for SQLite and PostgreSQL. */
@@ -149,6 +177,9 @@ export class KyselyStorage implements Storage {
         allow_offline_access: api.allow_offline_access ? 1 : 0,
         token_lifetime: api.token_lifetime,
         signing_alg: api.signing_alg,
+        enforce_policies: api.enforce_policies ? 1 : 0,
+        token_dialect: api.token_dialect ?? 'access_token',
+        skip_consent_for_verifiable_first_party_clients: api.skip_consent_for_verifiable_first_party_clients === false ? 0 : 1,
         updated_at: now,
       };
       await this.db
@@ -181,6 +212,8 @@ export class KyselyStorage implements Storage {
         nickname: user.nickname,
         picture: user.picture,
         updated_at: user.updated_at,
+        ...(user.user_metadata !== undefined && { user_metadata: JSON.stringify(user.user_metadata) }),
+        ...(user.app_metadata !== undefined && { app_metadata: JSON.stringify(user.app_metadata) }),
       };
       await this.db
         .insertInto('users')
@@ -198,6 +231,17 @@ export class KyselyStorage implements Storage {
     count: async () => {
       const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    updateMetadata: async (
+      userId: string,
+      metadata: { user_metadata: Record<string, unknown>; app_metadata: Record<string, unknown> },
+      at: number,
+    ) => {
+      await this.db
+        .updateTable('users')
+        .set({ user_metadata: JSON.stringify(metadata.user_metadata), app_metadata: JSON.stringify(metadata.app_metadata), updated_at: at })
+        .where('user_id', '=', userId)
+        .execute();
     },
   };
 
@@ -240,6 +284,7 @@ export class KyselyStorage implements Storage {
         auth_time: row.auth_time,
         created_at: row.created_at,
         expires_at: row.expires_at,
+        post_login: row.post_login === null ? null : JSON.parse(row.post_login),
       };
     },
     update: async (id: string, changes: Pick<Interaction, 'user_id' | 'session_sid' | 'auth_time'>) => {
@@ -247,6 +292,13 @@ export class KyselyStorage implements Storage {
     },
     delete: async (id: string) => {
       await this.db.deleteFrom('interactions').where('id', '=', id).execute();
+    },
+    setPostLogin: async (id: string, state: PostLoginState | null) => {
+      await this.db
+        .updateTable('interactions')
+        .set({ post_login: state === null ? null : JSON.stringify(state) })
+        .where('id', '=', id)
+        .execute();
     },
   };
 
@@ -266,9 +318,15 @@ export class KyselyStorage implements Storage {
 
   readonly authorizationCodes = {
     create: async (code: AuthorizationCode) => {
+      const { customization, ...columns } = code;
       await this.db
         .insertInto('authorization_codes')
-        .values({ ...code, redirect_uri_required: code.redirect_uri_required ? 1 : 0, scope: JSON.stringify(code.scope) })
+        .values({
+          ...columns,
+          redirect_uri_required: code.redirect_uri_required ? 1 : 0,
+          scope: JSON.stringify(code.scope),
+          token_customization: customization ? JSON.stringify(customization) : null,
+        })
         .execute();
     },
     findByHash: async (codeHash: string) => {
@@ -292,9 +350,10 @@ export class KyselyStorage implements Storage {
 
   readonly grants = {
     create: async (grant: Grant) => {
+      const { customization, ...columns } = grant;
       await this.db
         .insertInto('grants')
-        .values({ ...grant, scope: JSON.stringify(grant.scope) })
+        .values({ ...columns, scope: JSON.stringify(grant.scope), token_customization: customization ? JSON.stringify(customization) : null })
         .execute();
     },
     findById: async (id: string) => {
@@ -343,4 +402,86 @@ export class KyselyStorage implements Storage {
       return row.value;
     },
   };
+
+  readonly roles = {
+    upsert: async (role: Omit<Role, 'id'>): Promise<Role> =>
+      this.db.transaction().execute(async (trx) => {
+        const now = nowSeconds();
+        const existing = await trx.selectFrom('roles').select('id').where('name', '=', role.name).executeTakeFirst();
+        const id = existing?.id ?? `rol_${randomToken(12)}`;
+        if (existing) {
+          await trx.updateTable('roles').set({ description: role.description, updated_at: now }).where('id', '=', id).execute();
+        } else {
+          await trx.insertInto('roles').values({ id, name: role.name, description: role.description, created_at: now, updated_at: now }).execute();
+        }
+        const permissions = uniquePermissions(role.permissions);
+        await trx.deleteFrom('role_permissions').where('role_id', '=', id).execute();
+        if (permissions.length > 0) {
+          await trx.insertInto('role_permissions').values(permissions.map((p) => ({ role_id: id, ...p }))).execute();
+        }
+        return { id, name: role.name, description: role.description, permissions };
+      }),
+    list: async (): Promise<Role[]> => this.rolesWithPermissions(await this.db.selectFrom('roles').selectAll().orderBy('name').execute()),
+    assign: async (userId: string, roleNames: readonly string[]) => {
+      await this.db.transaction().execute(async (trx) => {
+        const names = [...new Set(roleNames)];
+        const rows = names.length === 0 ? [] : await trx.selectFrom('roles').select(['id', 'name']).where('name', 'in', names).execute();
+        const missing = names.filter((n) => !rows.some((r) => r.name === n));
+        if (missing.length > 0) throw new Error(`unknown role: ${missing.join(', ')}`);
+        await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+        if (rows.length > 0) await trx.insertInto('user_roles').values(rows.map((r) => ({ user_id: userId, role_id: r.id }))).execute();
+      });
+    },
+    ofUser: async (userId: string): Promise<Role[]> =>
+      this.rolesWithPermissions(
+        await this.db
+          .selectFrom('roles')
+          .innerJoin('user_roles', 'user_roles.role_id', 'roles.id')
+          .selectAll('roles')
+          .where('user_roles.user_id', '=', userId)
+          .orderBy('roles.name')
+          .execute(),
+      ),
+  };
+
+  readonly permissions = {
+    setDirect: async (userId: string, permissions: readonly Permission[]) => {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('user_permissions').where('user_id', '=', userId).execute();
+        const unique = uniquePermissions(permissions);
+        if (unique.length > 0) await trx.insertInto('user_permissions').values(unique.map((p) => ({ user_id: userId, ...p }))).execute();
+      });
+    },
+    ofUser: async (userId: string, resourceServerIdentifier?: string): Promise<Permission[]> => {
+      let direct = this.db
+        .selectFrom('user_permissions')
+        .select(['resource_server_identifier', 'permission_name'])
+        .where('user_id', '=', userId);
+      let viaRoles = this.db
+        .selectFrom('role_permissions')
+        .innerJoin('user_roles', 'user_roles.role_id', 'role_permissions.role_id')
+        .select(['role_permissions.resource_server_identifier', 'role_permissions.permission_name'])
+        .where('user_roles.user_id', '=', userId);
+      if (resourceServerIdentifier !== undefined) {
+        direct = direct.where('resource_server_identifier', '=', resourceServerIdentifier);
+        viaRoles = viaRoles.where('role_permissions.resource_server_identifier', '=', resourceServerIdentifier);
+      }
+      return uniquePermissions([...(await direct.execute()), ...(await viaRoles.execute())]);
+    },
+  };
+
+  private async rolesWithPermissions(rows: { id: string; name: string; description: string }[]): Promise<Role[]> {
+    if (rows.length === 0) return [];
+    const permissions = await this.db
+      .selectFrom('role_permissions')
+      .selectAll()
+      .where('role_id', 'in', rows.map((r) => r.id))
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      permissions: uniquePermissions(permissions.filter((p) => p.role_id === r.id)),
+    }));
+  }
 }

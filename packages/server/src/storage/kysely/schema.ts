@@ -28,6 +28,9 @@ export interface ResourceServerTable {
   allow_offline_access: number;
   token_lifetime: number;
   signing_alg: string;
+  enforce_policies: Generated<number>;
+  token_dialect: Generated<string>;
+  skip_consent_for_verifiable_first_party_clients: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -46,6 +49,8 @@ export interface UserTable {
   last_login: number | null;
   created_at: number;
   updated_at: number;
+  user_metadata: Generated<string>;
+  app_metadata: Generated<string>;
 }
 
 export interface SigningKeyTable {
@@ -66,6 +71,7 @@ export interface InteractionTable {
   auth_time: number | null;
   created_at: number;
   expires_at: number;
+  post_login: string | null;
 }
 
 export interface SessionTable {
@@ -95,6 +101,7 @@ export interface AuthorizationCodeTable {
   expires_at: number;
   consumed_at: number | null;
   grant_id: string | null;
+  token_customization: string | null;
 }
 
 export interface GrantTable {
@@ -107,6 +114,7 @@ export interface GrantTable {
   auth_time: number;
   created_at: number;
   revoked_at: number | null;
+  token_customization: string | null;
 }
 
 export interface RefreshTokenTable {
@@ -146,6 +154,31 @@ export interface ConsentTable {
   updated_at: number;
 }
 
+export interface RoleTable {
+  id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RolePermissionTable {
+  role_id: string;
+  resource_server_identifier: string;
+  permission_name: string;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role_id: string;
+}
+
+export interface UserPermissionTable {
+  user_id: string;
+  resource_server_identifier: string;
+  permission_name: string;
+}
+
 export interface SettingTable {
   name: string;
   value: string;
@@ -176,6 +209,10 @@ export interface Database {
   grants: GrantTable;
   consents: ConsentTable;
   settings: SettingTable;
+  roles: RoleTable;
+  role_permissions: RolePermissionTable;
+  user_roles: UserRoleTable;
+  user_permissions: UserPermissionTable;
   security_events: SecurityEventTable;
   refresh_tokens: RefreshTokenTable;
   revoked_access_tokens: RevokedAccessTokenTable;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-21T1200-initial.js';
+import * as rbacAndActions from './2026-11-21T1400-rbac-and-actions.js';
 import * as tokenLifecycle from './2026-11-21T1500-token-lifecycle.js';
 import * as securityEvents from './2026-11-21T1600-security-events.js';
 
@@ -10,6 +11,7 @@ import * as securityEvents from './2026-11-21T1600-security-events.js';
  */
 const migrations: Record<string, Migration> = {
   '2026-11-21T1200-initial': initial,
+  '2026-11-21T1400-rbac-and-actions': rbacAndActions,
   '2026-11-21T1500-token-lifecycle': tokenLifecycle,
   '2026-11-21T1600-security-events': securityEvents,
 };
