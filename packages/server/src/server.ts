@@ -19,6 +19,8 @@ import { refreshTokenGrant } from './protocol/token/grants/refresh-token.js';
 import { createTokenEndpoint } from './protocol/token/token-endpoint.js';
 import { KyselyStorage } from './storage/kysely/kysely-storage.js';
 import type { Storage } from './storage/storage.js';
+import type { ActionRunner, ActionRunnerOptions } from './actions/action-runner.js';
+import { createActionRunner } from './actions/tenant-actions.js';
 import { importTenant, parseTenant, readTenantFile, type ImportSummary } from './tenant/import-tenant.js';
 
 export interface StartOptions {
@@ -35,6 +37,8 @@ export interface StartOptions {
   clock?: Clock;
   logger?: boolean | { level: string };
   settings?: Partial<Omit<ProtocolSettings, 'issuer'>>;
+  /** Limits and logging of the tenant's actions (time limit default 5 s, memory 128 MiB). */
+  actions?: ActionRunnerOptions;
   /** LATCHKEY_SECRET, which encrypts the signing keys at rest; absent: see `resolveSecret` (development only). */
   secret?: string;
   /** NODE_ENV=production: a missing secret is an error. Default: read from NODE_ENV. */
@@ -82,10 +86,21 @@ export function longestTokenLifetime(settings: Omit<ProtocolSettings, 'issuer'>,
 export async function startLatchkey(options: StartOptions = {}): Promise<RunningLatchkey> {
   const database = options.database ?? 'sqlite::memory:';
   const storage = await KyselyStorage.open(database);
+  let actions: ActionRunner | undefined;
   try {
     let imported: ImportSummary | undefined;
-    if (options.tenantFile) imported = await importTenant(storage, await readTenantFile(options.tenantFile));
-    if (options.tenant !== undefined) imported = await importTenant(storage, parseTenant(options.tenant));
+    const tenantFile = options.tenantFile ? await readTenantFile(options.tenantFile) : undefined;
+    const tenant = options.tenant !== undefined ? parseTenant(options.tenant) : undefined;
+    if (tenantFile) imported = await importTenant(storage, tenantFile);
+    if (tenant) imported = await importTenant(storage, tenant);
+    // Read and transpiled now: an action that does not compile stops the start here.
+    actions = await createActionRunner(
+      [
+        ...(tenantFile ? [{ actions: tenantFile.actions, tenantFile: options.tenantFile }] : []),
+        ...(tenant ? [{ actions: tenant.actions, tenantFile: undefined }] : []),
+      ],
+      options.actions,
+    );
 
     const clock = options.clock ?? systemClock;
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
@@ -114,7 +129,7 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
     });
     const issuer = options.issuer ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${chosenPort}/`;
 
-    const ctx: ProtocolContext = { storage, keys, clock, settings: { ...settings, issuer } };
+    const ctx: ProtocolContext = { storage, keys, clock, settings: { ...settings, issuer }, ...(actions && { actions }) };
     const backchannel = new BackchannelDelivery({
       timeoutMs: options.backchannel?.timeoutMs ?? DEFAULT_BACKCHANNEL_DELIVERY.timeoutMs,
       retryDelaysMs: options.backchannel?.retryDelaysMs ?? DEFAULT_BACKCHANNEL_DELIVERY.retryDelaysMs,
@@ -134,6 +149,8 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       csrfKey,
       logger: options.logger ?? false,
     });
+    // Failures and denials of actions are logged by the server's logger unless told otherwise.
+    if (actions && !options.actions?.logger) actions.logger = app.log;
     // Keys added by another process (key rotation, another instance) are picked up within this interval.
     const keyReload = setInterval(() => {
       keys.reload().catch((error: unknown) => app.log.error({ err: error }, 'reloading the signing keys failed'));
@@ -170,10 +187,12 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       async close() {
         await stopBackground();
         await app.close();
+        await actions?.close();
         await storage.close();
       },
     };
   } catch (error) {
+    await actions?.close();
     await storage.close();
     throw error;
   }

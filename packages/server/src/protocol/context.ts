@@ -1,5 +1,6 @@
 import type { KeySet } from '../crypto/keys.js';
 import type { Storage } from '../storage/storage.js';
+import type { ActionExecutor } from './actions/action-executor.js';
 
 /** Seconds since the epoch. Injected everywhere so tests freeze or move time instead of sleeping. */
 export interface Clock {
@@ -29,6 +30,8 @@ export interface ProtocolContext {
   readonly keys: KeySet;
   readonly clock: Clock;
   readonly settings: ProtocolSettings;
+  /** The tenant's actions (rules and hooks); absent when it has none. */
+  readonly actions?: ActionExecutor;
 }
 
 export function endpointUrl(issuer: string, path: string): string {

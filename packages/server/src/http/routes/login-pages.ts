@@ -11,6 +11,7 @@ import {
 } from '../../protocol/authorization/authorization-flow.js';
 import { describeScopes } from '../../protocol/authorization/describe-scopes.js';
 import type { HttpDeps } from '../deps.js';
+import { requestInfo } from '../request-info.js';
 import { renderConsent, renderLogin } from '../pages/render.js';
 import { sendErrorPage, sendToClient } from '../render-errors.js';
 import { nonces } from '../security-headers.js';
@@ -67,7 +68,7 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
     const email = field(body, 'email') ?? '';
     const password = field(body, 'password') ?? '';
     const sessionCookie = request.cookies[cookies.sessionName];
-    const result = await submitLogin(ctx, state, { email, password }, sessionCookie);
+    const result = await submitLogin(ctx, state, { email, password }, sessionCookie, requestInfo(request));
     if (!result.ok) {
       // One message whether or not the email exists (ASVS 6.3.8).
       return showLogin(request, reply, 400, email.slice(0, 320), 'Wrong email or password.');

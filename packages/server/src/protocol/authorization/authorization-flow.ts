@@ -1,7 +1,12 @@
 import { randomToken } from '../../crypto/random.js';
+import { signContinueToken, verifyContinueToken } from '../actions/continue-token.js';
+import type { RequestInfo } from '../actions/events.js';
+import { hasPostLoginActions, runPostLoginActions, type PostLoginStart } from '../actions/post-login.js';
+import { emptyCustomization } from '../actions/token-customization.js';
 import type { ProtocolContext } from '../context.js';
 import { AuthorizationError, OAuthError } from '../errors.js';
-import type { AuthorizationRequest, Client, Interaction, LoginSession, User } from '../model.js';
+import type { AuthorizationRequest, Client, Interaction, LoginSession, ResourceServer, TokenCustomization, User } from '../model.js';
+import { scopesForUser } from '../rbac/effective-scopes.js';
 import { findLiveSession, startSession, touchSession } from '../session/login-sessions.js';
 import { authenticateUser } from './authenticate-user.js';
 import { decideAuthorizationStep } from './decide.js';
@@ -9,9 +14,10 @@ import { verifyIdTokenHint } from './id-token-hint.js';
 import { issueAuthorizationResponse, type AuthorizationResponse } from './issue-response.js';
 import { validateAuthorizationRequest } from './validate-request.js';
 
-/** Where the browser goes next: a page of ours (by interaction id) or back to the client. */
+/** Where the browser goes next: a page of ours (by interaction id), a post-login action's page, or back to the client. */
 export type AuthorizationOutcome =
   | { kind: 'page'; page: 'login' | 'consent'; interactionId: string }
+  | { kind: 'redirect'; url: string }
   | { kind: 'response'; response: AuthorizationResponse };
 
 /** A problem with a login transaction itself (unknown, expired, another browser): shown on a page. */
@@ -27,6 +33,7 @@ export async function authorize(
   ctx: ProtocolContext,
   raw: Record<string, unknown>,
   sessionCookie: string | undefined,
+  info?: RequestInfo,
 ): Promise<AuthorizationOutcome> {
   const request = await validateAuthorizationRequest(raw, {
     findClient: (id) => ctx.storage.clients.findById(id),
@@ -42,24 +49,23 @@ export async function authorize(
     hintSubject = hint.sub;
   }
 
+  // Here only whether the user must sign in is decided: consent waits until the user's own
+  // scopes (RBAC) and the post-login actions are known.
   const step = decideAuthorizationStep(request, client, {
     session,
     hintSubject,
     authenticatedInTransaction: false,
-    consent: session && (await ctx.storage.consents.find(session.user_id, client.client_id, request.audience ?? '')),
-    consentedInTransaction: false,
+    consent: undefined,
+    consentedInTransaction: true,
     now: ctx.clock.now(),
   });
-
-  if (step.step === 'issue' && session) {
-    const user = await ctx.storage.users.findById(session.user_id);
-    if (user) {
-      await touchSession(ctx, session);
-      return { kind: 'response', response: await respond(ctx, request, client, user, session) };
-    }
+  const user = step.step !== 'login' && session ? await ctx.storage.users.findById(session.user_id) : undefined;
+  if (session && user) {
+    await touchSession(ctx, session);
+    return afterSignIn(ctx, { request, client, user, session, interaction: undefined, info });
   }
-  const interaction = await createInteraction(ctx, request, step.step === 'consent' ? session : undefined);
-  return { kind: 'page', page: step.step === 'consent' ? 'consent' : 'login', interactionId: interaction.id };
+  const interaction = await createInteraction(ctx, request, undefined);
+  return { kind: 'page', page: 'login', interactionId: interaction.id };
 }
 
 /** A live login transaction, or a page error when it is unknown or expired. */
@@ -84,6 +90,7 @@ export async function submitLogin(
   interactionId: string | undefined,
   credentials: { email: string; password: string },
   sessionCookie: string | undefined,
+  info?: RequestInfo,
 ): Promise<LoginResult> {
   const { interaction, client } = await loadInteraction(ctx, interactionId);
   const user = await authenticateUser(ctx, credentials.email, credentials.password);
@@ -91,33 +98,124 @@ export async function submitLogin(
 
   const { cookieValue, session } = await startSession(ctx, user.user_id, sessionCookie);
   await ctx.storage.users.recordLogin(user.user_id, session.auth_time);
+  // A new sign-in runs the post-login actions afresh: what they decided before, maybe for
+  // another user, does not carry over.
+  await ctx.storage.interactions.setPostLogin(interaction.id, null);
   await ctx.storage.interactions.update(interaction.id, {
     user_id: user.user_id,
     session_sid: session.sid,
     auth_time: session.auth_time,
   });
-  const next = await continueAfterLogin(ctx, { ...interaction, user_id: user.user_id, session_sid: session.sid }, client, user, session);
+  const signedIn = { ...user, logins_count: (user.logins_count ?? 0) + 1, last_login: session.auth_time };
+  const next = await afterSignIn(ctx, {
+    request: interaction.request,
+    client,
+    user: signedIn,
+    session,
+    interaction: { ...interaction, user_id: user.user_id, session_sid: session.sid, post_login: null },
+    info,
+  });
   return { ok: true, cookieValue, next };
 }
 
-async function continueAfterLogin(
-  ctx: ProtocolContext,
-  interaction: Interaction,
-  client: Client,
-  user: User,
-  session: LoginSession,
-): Promise<AuthorizationOutcome> {
-  const { request } = interaction;
+interface SignedIn {
+  /** The authorization request as validated (before RBAC narrows its scopes). */
+  request: AuthorizationRequest;
+  client: Client;
+  user: User;
+  session: LoginSession;
+  /** The login transaction, when there is one already. */
+  interaction: Interaction | undefined;
+  info: RequestInfo | undefined;
+}
+
+/**
+ * Once the user is known: the scopes they may get (RBAC), the post-login actions (which may deny,
+ * or pause the flow on a redirect), then consent or the response to the client.
+ */
+async function afterSignIn(ctx: ProtocolContext, signedIn: SignedIn, start?: PostLoginStart): Promise<AuthorizationOutcome> {
+  const { client, user, session } = signedIn;
+  const api = await findApi(ctx, signedIn.request);
+  const request = await narrowToUser(ctx, signedIn.request, api, user.user_id);
+
+  const result = await runPostLoginActions(
+    ctx,
+    { request, requestedScopes: signedIn.request.scope, client, user, session, api, interactionId: signedIn.interaction?.id, info: signedIn.info },
+    start,
+  );
+  if (result.kind === 'denied') {
+    if (signedIn.interaction) await ctx.storage.interactions.delete(signedIn.interaction.id);
+    throw redirectError(request, 'access_denied', result.reason);
+  }
+  if (result.kind === 'redirect') {
+    // OpenID Connect Core §3.1.2.6: the action needs the user, and prompt=none allows no page.
+    if (request.prompt.includes('none')) throw redirectError(request, 'interaction_required', 'a post-login action needs the user');
+    const interaction = signedIn.interaction ?? (await createInteraction(ctx, signedIn.request, session));
+    const nonce = randomToken(16);
+    await ctx.storage.interactions.setPostLogin(interaction.id, {
+      status: 'redirected',
+      action_index: result.actionIndex,
+      action_name: result.actionName,
+      nonce,
+      customization: result.customization,
+    });
+    const state = await signContinueToken(ctx, { interactionId: interaction.id, nonce, userId: user.user_id }, interaction.expires_at);
+    const url = new URL(result.url);
+    url.searchParams.set('state', state);
+    return { kind: 'redirect', url: url.href };
+  }
+
   const step = decideAuthorizationStep(request, client, {
     session,
     authenticatedInTransaction: true,
     consent: await ctx.storage.consents.find(user.user_id, client.client_id, request.audience ?? ''),
     consentedInTransaction: false,
+    resourceServer: api,
     now: ctx.clock.now(),
   });
-  if (step.step === 'consent') return { kind: 'page', page: 'consent', interactionId: interaction.id };
-  await ctx.storage.interactions.delete(interaction.id);
-  return { kind: 'response', response: await respond(ctx, request, client, user, session) };
+  if (step.step === 'consent') {
+    const interaction = signedIn.interaction ?? (await createInteraction(ctx, signedIn.request, session));
+    if (hasPostLoginActions(ctx)) {
+      await ctx.storage.interactions.setPostLogin(interaction.id, { status: 'done', customization: result.customization ?? emptyCustomization() });
+    }
+    return { kind: 'page', page: 'consent', interactionId: interaction.id };
+  }
+  if (signedIn.interaction) await ctx.storage.interactions.delete(signedIn.interaction.id);
+  return { kind: 'response', response: await respond(ctx, request, client, user, session, result.customization) };
+}
+
+/**
+ * GET /continue?state=…: the browser is back from a post-login action's redirect (Auth0 Actions'
+ * api.redirect). The state must be our signed token for this very redirect, and the browser the
+ * one that signed in; the action's onContinuePostLogin then runs, and the flow goes on.
+ */
+export async function continueAfterRedirect(
+  ctx: ProtocolContext,
+  state: string | undefined,
+  sessionCookie: string | undefined,
+  info?: RequestInfo,
+): Promise<AuthorizationOutcome> {
+  const claims = state && state.length <= 8192 ? await verifyContinueToken(ctx, state) : undefined;
+  if (!claims) throw new InteractionError('the sign-in cannot be resumed: the state is invalid or expired');
+  const { interaction, client } = await loadInteraction(ctx, claims.interactionId);
+  const paused = interaction.post_login;
+  if (paused?.status !== 'redirected' || paused.nonce !== claims.nonce || interaction.user_id !== claims.userId) {
+    throw new InteractionError('this sign-in was already resumed or started again');
+  }
+  if (ctx.actions?.list('post-login')[paused.action_index]?.name !== paused.action_name) {
+    throw new InteractionError('the sign-in steps changed meanwhile; start again');
+  }
+  const session = await findLiveSession(ctx, sessionCookie);
+  if (!session || session.user_id !== interaction.user_id) throw new InteractionError('this sign-in belongs to another browser session; start again');
+  const user = await ctx.storage.users.findById(session.user_id);
+  if (!user) throw new InteractionError('the account no longer exists');
+  // The state resumes the transaction once.
+  await ctx.storage.interactions.setPostLogin(interaction.id, null);
+  return afterSignIn(
+    ctx,
+    { request: interaction.request, client, user, session, interaction: { ...interaction, post_login: null }, info },
+    { index: paused.action_index, handler: 'onContinuePostLogin', customization: paused.customization, continueInfo: info },
+  );
 }
 
 /** The consent page needs a signed-in browser: the one that signed in for this transaction. */
@@ -128,21 +226,29 @@ export async function loadConsentInteraction(
 ): Promise<{ interaction: Interaction; client: Client; user: User; session: LoginSession; missingScopes: string[] }> {
   const { interaction, client } = await loadInteraction(ctx, interactionId);
   const session = await findLiveSession(ctx, sessionCookie);
-  if (!session || (interaction.user_id !== null && interaction.user_id !== session.user_id)) {
+  // A transaction still waiting for its sign-in has no consent page yet (prompt=login, max_age).
+  if (!session || interaction.user_id === null || interaction.user_id !== session.user_id) {
     throw new InteractionError('this sign-in belongs to another browser session; start again');
+  }
+  // Nor has one whose post-login actions have not all run (a redirect not yet back).
+  if (hasPostLoginActions(ctx) && interaction.post_login?.status !== 'done') {
+    throw new InteractionError('this sign-in is not finished; start again');
   }
   const user = await ctx.storage.users.findById(session.user_id);
   if (!user) throw new InteractionError('the account no longer exists');
-  const consent = await ctx.storage.consents.find(user.user_id, client.client_id, interaction.request.audience ?? '');
-  const step = decideAuthorizationStep(interaction.request, client, {
+  const api = await findApi(ctx, interaction.request);
+  const request = await narrowToUser(ctx, interaction.request, api, user.user_id);
+  const consent = await ctx.storage.consents.find(user.user_id, client.client_id, request.audience ?? '');
+  const step = decideAuthorizationStep(request, client, {
     session,
     authenticatedInTransaction: true,
     consent,
     consentedInTransaction: false,
+    resourceServer: api,
     now: ctx.clock.now(),
   });
   const missingScopes = step.step === 'consent' ? step.missingScopes : [];
-  return { interaction, client, user, session, missingScopes };
+  return { interaction: { ...interaction, request }, client, user, session, missingScopes };
 }
 
 /** The consent form was answered (OpenID Connect Core §3.1.2.4). Denial is access_denied to the client. */
@@ -161,7 +267,8 @@ export async function submitConsent(
   const previous = await ctx.storage.consents.find(user.user_id, client.client_id, audience);
   const scopes = [...new Set([...(previous?.scopes ?? []), ...missingScopes, ...request.scope])];
   await ctx.storage.consents.save({ user_id: user.user_id, client_id: client.client_id, audience, scopes });
-  return respond(ctx, request, client, user, session);
+  const customization = interaction.post_login?.status === 'done' ? interaction.post_login.customization : null;
+  return respond(ctx, request, client, user, session, customization);
 }
 
 /** The user pressed cancel on the login page: the client learns access_denied (RFC 6749 §4.1.2.1). */
@@ -171,8 +278,24 @@ export async function cancelInteraction(ctx: ProtocolContext, interactionId: str
   throw redirectError(interaction.request, 'access_denied', 'the user cancelled the sign-in');
 }
 
-function respond(ctx: ProtocolContext, request: AuthorizationRequest, client: Client, user: User, session: LoginSession) {
-  return issueAuthorizationResponse(ctx, request, client, { user, sid: session.sid, authTime: session.auth_time });
+function respond(
+  ctx: ProtocolContext,
+  request: AuthorizationRequest,
+  client: Client,
+  user: User,
+  session: LoginSession,
+  customization: TokenCustomization | null,
+) {
+  return issueAuthorizationResponse(ctx, request, client, { user, sid: session.sid, authTime: session.auth_time }, customization);
+}
+
+function findApi(ctx: ProtocolContext, request: AuthorizationRequest): Promise<ResourceServer | undefined> {
+  return request.audience ? ctx.storage.resourceServers.findByIdentifier(request.audience) : Promise.resolve(undefined);
+}
+
+/** The request with only the scopes this user may be granted (RBAC, Auth0's enforce_policies). */
+async function narrowToUser(ctx: ProtocolContext, request: AuthorizationRequest, api: ResourceServer | undefined, userId: string) {
+  return { ...request, scope: await scopesForUser(ctx.storage, request.scope, api, userId) };
 }
 
 async function createInteraction(ctx: ProtocolContext, request: AuthorizationRequest, session: LoginSession | undefined): Promise<Interaction> {
@@ -190,7 +313,7 @@ async function createInteraction(ctx: ProtocolContext, request: AuthorizationReq
   return interaction;
 }
 
-function redirectError(request: AuthorizationRequest, error: 'access_denied' | 'invalid_request', description: string) {
+function redirectError(request: AuthorizationRequest, error: 'access_denied' | 'invalid_request' | 'interaction_required', description: string) {
   return new AuthorizationError(error, description, {
     redirectUri: request.redirect_uri,
     state: request.state,

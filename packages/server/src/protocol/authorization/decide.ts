@@ -1,5 +1,6 @@
 import { AuthorizationError } from '../errors.js';
-import type { AuthorizationRequest, Client, Consent, LoginSession } from '../model.js';
+import type { AuthorizationRequest, Client, Consent, LoginSession, ResourceServer } from '../model.js';
+import { OIDC_SCOPES } from '../scope.js';
 
 /** What the authorization endpoint does next for a valid request. */
 export type AuthorizationStep =
@@ -17,6 +18,8 @@ export interface AuthorizationState {
   consent: Consent | undefined;
   /** Whether the user already answered the consent page in this transaction. */
   consentedInTransaction: boolean;
+  /** The API of the request's `audience`, whose settings say whether first-party clients skip consent. */
+  resourceServer?: ResourceServer | undefined;
   now: number;
 }
 
@@ -44,7 +47,7 @@ export function decideAuthorizationStep(
   }
 
   if (!state.consentedInTransaction) {
-    const missingScopes = scopesNeedingConsent(request, client, state.consent);
+    const missingScopes = scopesNeedingConsent(request, client, state.consent, state.resourceServer);
     if (missingScopes.length > 0) {
       if (!interactive) throw fail('consent_required', 'the user must consent');
       return { step: 'consent', missingScopes };
@@ -65,12 +68,28 @@ function needsLogin(request: AuthorizationRequest, state: AuthorizationState): b
 }
 
 /**
- * First-party clients are trusted and skip consent (Auth0's is_first_party). Others are asked for
- * the scopes the user has not yet granted them; prompt=consent asks for all of them again.
+ * The scopes to ask the user for: those not yet granted to the client (consent is incremental),
+ * or all of them again with prompt=consent. First-party clients (Auth0's is_first_party) skip
+ * the page for OpenID Connect scopes, and for an API's scopes when the API allows it
+ * (`skip_consent_for_verifiable_first_party_clients`, Auth0's semantics). Every client here is
+ * registered by the operator, so first-party is "verifiable" by registration; Auth0's refusal to
+ * skip consent for localhost callbacks is not applied, since loopback is how apps are developed.
  */
-export function scopesNeedingConsent(request: AuthorizationRequest, client: Client, consent: Consent | undefined): string[] {
-  if (client.is_first_party && !request.prompt.includes('consent')) return [];
+export function scopesNeedingConsent(
+  request: AuthorizationRequest,
+  client: Client,
+  consent: Consent | undefined,
+  api?: ResourceServer,
+): string[] {
   if (request.prompt.includes('consent')) return [...request.scope];
   const granted = new Set(consent?.scopes ?? []);
-  return request.scope.filter((s) => !granted.has(s));
+  return request.scope.filter((s) => !granted.has(s) && !firstPartySkipsConsent(s, client, api));
+}
+
+const OIDC = new Set<string>(OIDC_SCOPES);
+
+function firstPartySkipsConsent(scope: string, client: Client, api: ResourceServer | undefined): boolean {
+  if (!client.is_first_party) return false;
+  if (OIDC.has(scope) || api === undefined) return true;
+  return api.skip_consent_for_verifiable_first_party_clients !== false;
 }

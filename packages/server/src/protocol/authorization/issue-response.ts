@@ -1,6 +1,6 @@
 import { hashSecret, randomToken } from '../../crypto/random.js';
 import type { ProtocolContext } from '../context.js';
-import type { AuthorizationRequest, Client, User } from '../model.js';
+import type { AuthorizationRequest, Client, TokenCustomization, User } from '../model.js';
 import { issueIdToken } from '../tokens/issue-tokens.js';
 
 /** Where and how the browser is sent back to the client. */
@@ -26,6 +26,8 @@ export async function issueAuthorizationResponse(
   request: AuthorizationRequest,
   client: Client,
   authenticated: AuthenticatedUser,
+  /** What post-login actions add to the tokens (kept with the code). */
+  customization: TokenCustomization | null = null,
 ): Promise<AuthorizationResponse> {
   const params: Record<string, string> = {};
   if (request.response_type === 'code') {
@@ -48,6 +50,7 @@ export async function issueAuthorizationResponse(
       expires_at: now + ctx.settings.authorizationCodeTtl,
       consumed_at: null,
       grant_id: null,
+      customization,
     });
     params.code = code;
   } else {
@@ -58,6 +61,7 @@ export async function issueAuthorizationResponse(
       authTime: authenticated.authTime,
       nonce: request.nonce,
       sid: authenticated.sid,
+      ...(customization && { extraClaims: customization.id_token_claims }),
     });
   }
   if (request.state !== undefined) params.state = request.state;

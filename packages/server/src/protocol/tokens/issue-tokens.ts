@@ -69,6 +69,8 @@ export interface IdTokenInput {
   nonce: string | null | undefined;
   sid: string | null | undefined;
   accessToken?: string;
+  /** Custom claims (from post-login actions); they never replace a claim set here. */
+  extraClaims?: Record<string, unknown>;
 }
 
 /** An ID token (OpenID Connect Core §2, §3.1.3.6). */
@@ -77,6 +79,7 @@ export async function issueIdToken(ctx: ProtocolContext, input: IdTokenInput): P
   const alg: SigningAlg = 'RS256';
   return ctx.keys.sign(
     {
+      ...input.extraClaims,
       ...userClaimsForScopes(input.user, input.scope),
       iss: ctx.settings.issuer,
       sub: input.user.user_id,

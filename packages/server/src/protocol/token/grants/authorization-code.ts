@@ -6,6 +6,7 @@ import type { Params } from '../../params.js';
 import { verifyS256 } from '../../pkce.js';
 import { formatScope } from '../../scope.js';
 import { issueAccessToken, issueIdToken } from '../../tokens/issue-tokens.js';
+import { userTokenExtras } from '../../tokens/user-token-extras.js';
 import { issueRefreshToken, mayIssueRefreshToken } from '../../tokens/refresh-tokens.js';
 import type { GrantHandler, TokenResponse } from './grant-handler.js';
 
@@ -33,6 +34,7 @@ export const authorizationCodeGrant: GrantHandler = {
     const user = await ctx.storage.users.findById(code.user_id);
     if (!user) throw invalidGrant('the user no longer exists');
     const resourceServer = code.audience ? await ctx.storage.resourceServers.findByIdentifier(code.audience) : undefined;
+    const extras = await userTokenExtras(ctx, { api: resourceServer, userId: user.user_id, scope: code.scope, customization: code.customization });
 
     const grant: Grant = {
       id: grantId,
@@ -44,21 +46,23 @@ export const authorizationCodeGrant: GrantHandler = {
       auth_time: code.auth_time,
       created_at: ctx.clock.now(),
       revoked_at: null,
+      customization: code.customization ?? null,
     };
     await ctx.storage.grants.create(grant);
 
     const accessToken = await issueAccessToken(ctx, {
       client,
       subject: user.user_id,
-      scope: code.scope,
+      scope: extras.accessTokenScope,
       resourceServer,
       grantId,
+      extraClaims: extras.accessTokenClaims,
     });
     const response: TokenResponse = {
       access_token: accessToken.token,
       token_type: 'Bearer',
       expires_in: accessToken.expiresIn,
-      scope: formatScope(code.scope),
+      scope: formatScope(extras.accessTokenScope),
     };
     if (mayIssueRefreshToken(client, code.scope, resourceServer)) {
       // The grant is the refresh token family: reuse of any member, or of the code, revokes it all.
@@ -73,6 +77,7 @@ export const authorizationCodeGrant: GrantHandler = {
         nonce: code.nonce,
         sid: code.session_sid,
         accessToken: accessToken.token,
+        extraClaims: extras.idTokenClaims,
       });
     }
     return response;
