@@ -14,6 +14,7 @@ function rate(value: number | null): string {
 
 function ms(value: number | null): string {
   if (value === null) return '—';
+  if (value === 0) return '<1'; // autocannon's latencies have a 1 ms resolution
   return value >= 100 ? integer(value) : value.toFixed(value >= 10 ? 1 : 2);
 }
 
