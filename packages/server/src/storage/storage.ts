@@ -38,6 +38,11 @@ export interface UserRepository {
   findByEmail(email: string): Promise<User | undefined>;
   upsert(user: User): Promise<void>;
   recordLogin(userId: string, at: number): Promise<void>;
+  /**
+   * Replaces the password hash if it is still `previousHash` (a hash upgraded at sign-in never
+   * overwrites a password changed meanwhile). Whether it was replaced.
+   */
+  replacePasswordHash(userId: string, previousHash: string, newHash: string): Promise<boolean>;
   count(): Promise<number>;
   /** Replaces both metadata objects (Auth0's user_metadata and app_metadata). */
   updateMetadata(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkPassword, describePasswordProblem } from '../protocol/users/password-policy.js';
 import { actionSchema } from './action-schema.js';
 import { permissionSchema, roleSchema } from './rbac-schema.js';
 
@@ -90,7 +91,13 @@ export const userSchema = z
   .object({
     user_id: z.string().regex(/^[a-z0-9-]+\|[\x21-\x7e]+$/i, 'must look like <provider>|<id>').max(255).optional(),
     email: z.string().email().max(320),
-    password: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+    password: z
+      .string()
+      .superRefine((password, ctx) => {
+        const problem = checkPassword(password);
+        if (problem) ctx.addIssue({ code: 'custom', message: describePasswordProblem(problem) });
+      })
+      .optional(),
     email_verified: z.boolean().default(false),
     name: z.string().max(255).optional(),
     given_name: z.string().max(255).optional(),
@@ -104,7 +111,12 @@ export const userSchema = z
     user_metadata: z.record(z.string(), z.unknown()).optional(),
     app_metadata: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((user, ctx) => {
+    if (user.password !== undefined && checkPassword(user.password, { email: user.email }) === 'same_as_email') {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: describePasswordProblem('same_as_email') });
+    }
+  });
 
 export const tenantSchema = z
   .object({

@@ -228,6 +228,15 @@ export class KyselyStorage implements Storage {
         .where('user_id', '=', userId)
         .execute();
     },
+    replacePasswordHash: async (userId: string, previousHash: string, newHash: string) => {
+      const result = await this.db
+        .updateTable('users')
+        .set({ password_hash: newHash })
+        .where('user_id', '=', userId)
+        .where('password_hash', '=', previousHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     count: async () => {
       const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
