@@ -52,14 +52,16 @@ describe('regular web app against Latchkey and the example API', () => {
     assert.match(answer.body, /HTTP 200/);
     assert.match(answer.body, /Hello from a protected API\./);
 
+    // Log out goes through Latchkey's end_session_endpoint and back to the home page.
     const loggedOut = await browser.submit(profile, {}, { actionContains: '/logout', stopAt: toApp });
-    if (stack.metadata.end_session_endpoint) {
-      assert.ok(loggedOut.stoppedAt ?? loggedOut.url.origin === origin, 'back to the app after logout');
-    }
-    const home = await browser.navigate(`${origin}/`);
+    assert.ok(loggedOut.stoppedAt, `back to the app after logout, not ${loggedOut.status} ${loggedOut.url.href}`);
+    assert.equal(loggedOut.url.href.split('?')[0], stack.metadata.end_session_endpoint);
+    const home = await browser.navigate(loggedOut.stoppedAt);
+    assert.equal(home.url.href, `${origin}/`);
     assert.match(home.body, />\s*Log in\s*</, 'logged out');
-    const again = await browser.request(`${origin}/profile`);
-    assert.equal(again.status, 302);
+    // Latchkey's session is over too: the next login asks for the password again.
+    const again = await browser.submit(home, {}, { actionContains: '/login', stopAt: toApp });
+    assert.equal(again.url.pathname, '/u/login');
   });
 
   it('answers Call API with 401 when not logged in', async () => {

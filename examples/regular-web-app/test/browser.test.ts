@@ -55,6 +55,9 @@ describe('regular web app in Chromium', { skip: missing }, () => {
     await page.waitForURL((url) => url.origin === stack.origin && url.pathname === '/');
     await page.getByRole('button', { name: 'Log in' }).first().waitFor();
     assert.equal((await context.cookies(stack.origin)).some((c) => c.name === 'appSession'), false);
+    // Logout ended Latchkey's session too: logging in again asks for the password.
+    await page.getByRole('button', { name: 'Log in' }).last().click();
+    await page.waitForURL((url) => url.pathname === '/u/login');
 
     assert.deepEqual(violations, []);
     await context.close();

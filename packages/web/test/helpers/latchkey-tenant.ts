@@ -13,7 +13,9 @@ export function tenant(appOrigin: string) {
         name: 'Regular Web App',
         app_type: 'regular_web',
         callbacks: [`${appOrigin}/callback`],
-        allowed_logout_urls: [`${appOrigin}/`],
+        // post_logout_redirect_uri must match exactly (RP-Initiated Logout 1.0 §3): @latchkey/web
+        // sends baseURL's root with its slash, express-openid-connect sends baseURL without one.
+        allowed_logout_urls: [`${appOrigin}/`, appOrigin],
         grant_types: ['authorization_code', 'refresh_token'],
         token_endpoint_auth_method: 'client_secret_basic',
         is_first_party: true,
