@@ -5,6 +5,7 @@ import { KyselyStorage } from '../storage/kysely/kysely-storage.js';
 import { startFromConfig } from '../server.js';
 import { listKeysCommand, rotateKeysCommand } from './keys.js';
 import { createClientCommand, createUserCommand } from './manage.js';
+import { actionsTestCommand } from './actions-test.js';
 
 const USAGE = `Usage: latchkey <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   migrate               Apply database migrations and exit
   clients create        Register an application (prints its client_id and secret once)
   users create          Add a user to the database connection
+  actions test          Run one action of the tenant file against a sample event
   keys rotate           Add a signing key and retire the previous one of its alg
   keys list             List the signing keys
 
@@ -28,7 +30,10 @@ Options of serve (each also an environment variable):
 
 clients create --name <name> --callback <url> [--callback <url>…] [--logout-url <url>…]
                [--type regular_web|spa|native|non_interactive] [--third-party] [--database <url>]
-users create --email <email> --password <password> [--name <name>] [--database <url>]
+users create --email <email> --password <password> [--name <name>] [--database <url>] [--tenant-file <path>]
+             (runs the tenant's pre- and post-user-registration actions)
+actions test <name> [--event event.json] [--tenant-file <path>] [--handler <name>] [--timeout <ms>]
+             (prints the claims, scopes, metadata, redirect or denial the action would make)
 keys rotate [--alg RS256|ES256|EdDSA] [--database <url>]
 keys list [--database <url>]
 `;
@@ -51,6 +56,9 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'users':
       if (sub === 'create') return createUserCommand(argv.slice(2));
+      break;
+    case 'actions':
+      if (sub === 'test') return actionsTestCommand(argv.slice(2));
       break;
     case 'keys':
       if (sub === 'rotate') return rotateKeysCommand(argv.slice(2));

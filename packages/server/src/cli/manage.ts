@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
-import { hashPassword } from '../crypto/passwords.js';
 import { randomToken } from '../crypto/random.js';
 import { KyselyStorage } from '../storage/kysely/kysely-storage.js';
-import { newDatabaseUserId, parseTenant, toClient } from '../tenant/import-tenant.js';
+import { parseTenant, readTenantFile, toClient } from '../tenant/import-tenant.js';
+import { createActionRunner } from '../actions/tenant-actions.js';
+import { systemClock } from '../protocol/context.js';
+import { registerUser, RegistrationDeniedError } from '../protocol/users/register-user.js';
 
 async function withStorage<T>(database: string | undefined, run: (storage: KyselyStorage) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env, database !== undefined ? { database } : {});
@@ -66,29 +68,36 @@ export async function createUserCommand(args: string[]): Promise<number> {
       password: { type: 'string' },
       name: { type: 'string' },
       database: { type: 'string' },
+      'tenant-file': { type: 'string' },
     },
   });
   if (!values.email || !values.password) throw new Error('users create: --email and --password are required');
   const tenant = parseTenant({ users: [{ email: values.email, password: values.password, name: values.name }] }, 'users create');
   const input = tenant.users[0]!;
+  const config = loadConfig(process.env, {
+    ...(values.database !== undefined && { database: values.database }),
+    ...(values['tenant-file'] !== undefined && { tenantFile: values['tenant-file'] }),
+  });
+  // The tenant's pre- and post-user-registration actions run for users added here too.
+  const actions = config.tenantFile
+    ? await createActionRunner([{ actions: (await readTenantFile(config.tenantFile)).actions, tenantFile: config.tenantFile }])
+    : undefined;
   const userId = await withStorage(values.database, async (storage) => {
-    const existing = await storage.users.findByEmail(input.email);
-    if (existing) throw new Error(`users create: ${input.email} exists already`);
-    const now = Math.floor(Date.now() / 1000);
-    const user = {
-      user_id: newDatabaseUserId(),
-      email: input.email.toLowerCase(),
-      email_verified: false,
-      password_hash: await hashPassword(input.password!),
-      name: input.name ?? null,
-      given_name: null,
-      family_name: null,
-      nickname: null,
-      picture: null,
-      updated_at: now,
-    };
-    await storage.users.upsert(user);
-    return user.user_id;
+    try {
+      const registration = await registerUser(
+        { storage, clock: systemClock, settings: { issuer: config.issuer }, ...(actions && { actions }) },
+        { email: input.email, password: input.password!, name: input.name },
+      );
+      await registration.afterRegistration;
+      return registration.user.user_id;
+    } catch (error) {
+      if (error instanceof RegistrationDeniedError) {
+        throw new Error(error.reason === 'user_exists' ? `users create: ${input.email} exists already` : `users create: refused: ${error.reason} (${error.userMessage})`);
+      }
+      throw error;
+    } finally {
+      await actions?.close();
+    }
   });
   console.log(`user_id: ${userId}`);
   return 0;

@@ -10,7 +10,8 @@ import { sendOutcome } from './authorize.js';
  * top-level navigation from another site but not on a cross-site POST.
  */
 export async function continueRoutes(app: FastifyInstance, { deps }: { deps: HttpDeps }) {
-  app.get('/continue', { config: { errorStyle: 'page' } }, async (request, reply) => {
+  // Errors after the transaction is known go back to the client (302), others are a page.
+  app.get('/continue', { config: { errorStyle: 'authorize' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown> | undefined;
     const state = typeof query?.state === 'string' ? query.state : undefined;
     const outcome = await continueAfterRedirect(deps.ctx, state, request.cookies[deps.cookies.sessionName], requestInfo(request, query));

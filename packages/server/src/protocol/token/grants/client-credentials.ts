@@ -1,3 +1,4 @@
+import { runCredentialsExchange } from '../../actions/credentials-exchange.js';
 import type { ProtocolContext } from '../../context.js';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient } from '../../errors.js';
 import type { Client, ClientGrant, ResourceServer } from '../../model.js';
@@ -46,17 +47,23 @@ export interface ClientCredentialsRequest {
 }
 
 /**
- * The one place the content of a client credentials token is decided (the place for a
- * credentials-exchange hook): as Auth0, `sub` is `<client_id>@clients` and `gty` is
- * `client-credentials`, and the token belongs to no grant (revoked one by one, by `jti`).
+ * The one place the content of a client credentials token is decided: as Auth0, `sub` is
+ * `<client_id>@clients` and `gty` is `client-credentials`, and the token belongs to no grant
+ * (revoked one by one, by `jti`). The credentials-exchange actions run here and may deny the
+ * exchange or add claims; an `access_token_authz` API gets the granted scopes as `permissions`.
  */
-export async function clientCredentialsToken(_ctx: ProtocolContext, request: ClientCredentialsRequest): Promise<AccessTokenInput> {
+export async function clientCredentialsToken(ctx: ProtocolContext, request: ClientCredentialsRequest): Promise<AccessTokenInput> {
+  const customClaims = await runCredentialsExchange(ctx, { client: request.client, api: request.api, scope: request.scope });
   return {
     client: request.client,
     subject: `${request.client.client_id}@clients`,
     scope: request.scope,
     resourceServer: request.api,
     grantId: null,
-    extraClaims: { gty: 'client-credentials' },
+    extraClaims: {
+      ...customClaims,
+      gty: 'client-credentials',
+      ...(request.api.token_dialect === 'access_token_authz' && { permissions: [...request.scope] }),
+    },
   };
 }

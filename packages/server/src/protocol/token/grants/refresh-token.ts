@@ -6,6 +6,7 @@ import type { Params } from '../../params.js';
 import { formatScope, parseScope } from '../../scope.js';
 import { issueAccessToken, issueIdToken } from '../../tokens/issue-tokens.js';
 import { issueRefreshToken, refreshTokenSettings } from '../../tokens/refresh-tokens.js';
+import { userTokenExtras } from '../../tokens/user-token-extras.js';
 import type { GrantHandler, TokenResponse } from './grant-handler.js';
 
 /**
@@ -36,12 +37,21 @@ export const refreshTokenGrant: GrantHandler = {
     if (!user) throw invalidGrant('the user no longer exists');
     const resourceServer = grant.audience ? await ctx.storage.resourceServers.findByIdentifier(grant.audience) : undefined;
 
-    const accessToken = await issueAccessToken(ctx, { client, subject: user.user_id, scope, resourceServer, grantId: grant.id });
+    // RBAC is checked again (a removed role takes effect here); the actions' claims are kept.
+    const extras = await userTokenExtras(ctx, { api: resourceServer, userId: user.user_id, scope, customization: grant.customization });
+    const accessToken = await issueAccessToken(ctx, {
+      client,
+      subject: user.user_id,
+      scope: extras.accessTokenScope,
+      resourceServer,
+      grantId: grant.id,
+      extraClaims: extras.accessTokenClaims,
+    });
     const response: TokenResponse = {
       access_token: accessToken.token,
       token_type: 'Bearer',
       expires_in: accessToken.expiresIn,
-      scope: formatScope(scope),
+      scope: formatScope(extras.accessTokenScope),
       refresh_token: await issueRefreshToken(ctx, { client, grantId: grant.id, parent: token }),
     };
     if (scope.includes('openid')) {
@@ -54,6 +64,7 @@ export const refreshTokenGrant: GrantHandler = {
         nonce: null,
         sid: grant.session_sid,
         accessToken: accessToken.token,
+        extraClaims: extras.idTokenClaims,
       });
     }
     return response;
