@@ -94,10 +94,16 @@ describe('ActionRunner (worker threads)', async () => {
   });
 
   it('fails an action that exceeds the memory limit without taking the process down', async () => {
-    const result = await runner.run(byName('hogs'), 'onExecutePostLogin', event);
-    assert.deepEqual(result, { ok: false, failure: 'crashed', message: 'exceeded the memory limit' });
-    const next = await runner.run(byName('claims'), 'onExecutePostLogin', event);
-    assert.equal(next.ok, true);
+    // A time limit well above what filling 32 MiB takes, so only the memory limit can stop it.
+    const roomy = new ActionRunner(loaded, { timeoutMs: 20_000, memoryMb: 32, poolSize: 1 });
+    try {
+      const result = await roomy.run(byName('hogs'), 'onExecutePostLogin', event);
+      assert.deepEqual(result, { ok: false, failure: 'crashed', message: 'exceeded the memory limit' });
+      const next = await roomy.run(byName('claims'), 'onExecutePostLogin', event);
+      assert.equal(next.ok, true);
+    } finally {
+      await roomy.close();
+    }
   });
 
   it('refuses a custom claim that clashes with a registered claim', async () => {
