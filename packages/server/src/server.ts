@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.js';
 import { resolveSecret, type ResolvedSecret } from './config/secret.js';
 import { KeyEncryption } from './crypto/key-encryption.js';
 import { isSigningAlg, KeySet } from './crypto/keys.js';
 import { randomToken } from './crypto/random.js';
 import { buildApp } from './http/app.js';
+import type { LoggerSetting } from './http/logging.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
+import { setUpOperations, type Operations, type OperationsSettings } from './operations/operations.js';
 import { cookieSettings } from './http/cookies.js';
 import { systemClock, type Clock, type ProtocolContext, type ProtocolSettings } from './protocol/context.js';
 import { discoveryDocument } from './protocol/discovery.js';
@@ -35,7 +38,14 @@ export interface StartOptions {
   tenant?: unknown;
   tenantFile?: string;
   clock?: Clock;
-  logger?: boolean | { level: string };
+  /** Pino JSON lines: `false` (default here), `true` (info), or a level and a stream. */
+  logger?: LoggerSetting;
+  /** Apply the database migrations before starting (default true); `latchkey migrate` does it apart. */
+  migrate?: boolean;
+  /** Most PostgreSQL connections of this process (default 10). */
+  databasePoolMax?: number;
+  /** Redis, the lookup cache, the HTTP rate limit, TLS, the proxy, /metrics (see OperationsSettings). */
+  operations?: OperationsSettings;
   settings?: Partial<Omit<ProtocolSettings, 'issuer'>>;
   /** Limits and logging of the tenant's actions (time limit default 5 s, memory 128 MiB). */
   actions?: ActionRunnerOptions;
@@ -64,6 +74,10 @@ export interface RunningLatchkey {
   readonly secret: Omit<ResolvedSecret, 'secret'>;
   /** Purges expired records now, as the background timer does. */
   purgeExpired(): Promise<PurgeCounts>;
+  /** Counts hits per key (sign-in throttling), in Redis when configured so every instance shares it. */
+  readonly limiter: RateLimiter;
+  /** Reads the TLS certificate and key files again (SIGHUP); throws when not serving https. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -85,9 +99,18 @@ export function longestTokenLifetime(settings: Omit<ProtocolSettings, 'issuer'>,
 /** Opens storage, imports the tenant, loads keys, and listens. Used by `latchkey serve` and by tests. */
 export async function startLatchkey(options: StartOptions = {}): Promise<RunningLatchkey> {
   const database = options.database ?? 'sqlite::memory:';
-  const storage = await KyselyStorage.open(database);
+  const opened = await KyselyStorage.open(database, { migrate: options.migrate !== false, poolMax: options.databasePoolMax });
+  let operations: Operations | undefined;
   let actions: ActionRunner | undefined;
+  // What goes wrong in the background is logged once the app (and its logger) exists.
+  let logger: FastifyBaseLogger | undefined;
+  const log = {
+    warn: (error: unknown, message: string) => logger?.warn({ err: error }, message),
+    error: (error: unknown, message: string) => logger?.error({ err: error }, message),
+  };
   try {
+    operations = await setUpOperations(opened, options.clock ?? systemClock, options.operations ?? {}, log);
+    const storage = operations.storage;
     let imported: ImportSummary | undefined;
     const tenantFile = options.tenantFile ? await readTenantFile(options.tenantFile) : undefined;
     const tenant = options.tenant !== undefined ? parseTenant(options.tenant) : undefined;
@@ -127,7 +150,8 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
         probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
       });
     });
-    const issuer = options.issuer ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${chosenPort}/`;
+    const scheme = operations.https ? 'https' : 'http';
+    const issuer = options.issuer ?? `${scheme}://${host === '0.0.0.0' ? 'localhost' : host}:${chosenPort}/`;
 
     const ctx: ProtocolContext = { storage, keys, clock, settings: { ...settings, issuer }, ...(actions && { actions }) };
     const backchannel = new BackchannelDelivery({
@@ -148,7 +172,10 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       },
       csrfKey,
       logger: options.logger ?? false,
+      operations: operations.app.operations,
+      transport: operations.app.transport,
     });
+    logger = app.log;
     // Failures and denials of actions are logged by the server's logger unless told otherwise.
     if (actions && !options.actions?.logger) actions.logger = app.log;
     // Keys added by another process (key rotation, another instance) are picked up within this interval.
@@ -173,7 +200,8 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       await stopBackground();
       throw error;
     }
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${chosenPort}/`;
+    const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${chosenPort}/`;
+    const running = operations;
     return {
       app,
       issuer,
@@ -184,16 +212,20 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       imported,
       secret: secretSource,
       purgeExpired: () => housekeeper.runOnce(),
+      limiter: running.limiter,
+      reloadTls: () => running.reloadTls(),
       async close() {
         await stopBackground();
         await app.close();
         await actions?.close();
-        await storage.close();
+        await running.close();
+        await opened.close();
       },
     };
   } catch (error) {
     await actions?.close();
-    await storage.close();
+    await operations?.close();
+    await opened.close();
     throw error;
   }
 }
@@ -209,6 +241,18 @@ export function startFromConfig(config: Config): Promise<RunningLatchkey> {
     ...(config.secret !== undefined && { secret: config.secret }),
     production: config.production,
     logger: { level: config.logLevel },
+    migrate: config.migrate,
+    databasePoolMax: config.databasePoolMax,
+    keyReloadInterval: config.keyReloadInterval,
+    operations: {
+      redis: config.redis,
+      redisPrefix: config.redisPrefix,
+      cacheTtl: config.cacheTtl,
+      rateLimit: config.rateLimit,
+      metricsToken: config.metricsToken,
+      tls: config.tls,
+      trustProxy: config.trustProxy,
+    },
   });
 }
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { loadOperationsConfig, type OperationsConfig, type OperationsInput } from './operations-config.js';
 
 /**
  * Every setting of the server, read once at start-up from the environment and `latchkey serve`
  * flags (flags win), validated, and frozen.
  */
-export interface Config {
+export interface Config extends OperationsConfig {
   /** `PORT`, default 4000 (0 picks a free port). */
   readonly port: number;
   /** `HOST`, default 0.0.0.0 (all interfaces). */
@@ -46,7 +47,7 @@ const schema = z.object({
   secret: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
 });
 
-export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput = {}): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput & OperationsInput = {}): Config {
   const port = flags.port ?? env.PORT ?? '4000';
   const raw = {
     port,
@@ -64,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput = {}): Con
     throw new Error(`invalid setting ${settingName(String(issue.path[0]))}: ${issue.message}`);
   }
   return Object.freeze({
+    ...loadOperationsConfig(env, flags),
     ...parsed.data,
     tenantFile: parsed.data.tenantFile,
     secret: parsed.data.secret,

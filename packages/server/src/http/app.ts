@@ -2,10 +2,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
 import type { HttpDeps } from './deps.js';
 import { MALFORMED, MalformedFormError, parseForm, parseQuery } from './form-parsing.js';
+import { loggerOptions, requestId, type LoggerSetting } from './logging.js';
+import { addOperations, type OperationsOptions } from './operations.js';
 import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { continueRoutes } from './routes/continue.js';
@@ -22,7 +24,11 @@ export interface AppOptions {
   deps: HttpDeps;
   /** Key for the CSRF tokens' HMAC, shared by every instance. */
   csrfKey: string;
-  logger: boolean | { level: string };
+  logger: LoggerSetting;
+  /** Health, readiness, metrics, request logs and the HTTP rate limit. */
+  operations?: OperationsOptions | undefined;
+  /** An https server (`serverFactory`) and which proxies to trust for the client's address and scheme. */
+  transport?: Pick<FastifyServerOptions, 'serverFactory' | 'trustProxy'> | undefined;
 }
 
 /** Largest request body accepted: OAuth requests are small (RFC 6749 leaves the limit to the server). */
@@ -30,19 +36,26 @@ const BODY_LIMIT = 64 * 1024;
 
 type ErrorStyle = 'json' | 'bearer' | 'authorize' | 'page';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How the route's errors are rendered (an ErrorStyle; see renderError). */
+    errorStyle?: string;
+  }
+}
+
 /**
  * The Fastify application: external plugins, then the routes, and one error handler that renders
  * every failure in the shape its endpoint promises.
  */
-export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ deps, csrfKey, logger, operations, transport }: AppOptions): Promise<FastifyInstance> {
   const { issuer } = deps.ctx.settings;
   const app = Fastify({
-    logger: logger === false ? false : {
-      level: logger === true ? 'info' : logger.level,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
-    // No log line per request on the hot paths; errors are still logged.
+    logger: loggerOptions(logger),
+    // Fastify's two lines per request are replaced by one (see operations.ts), with secrets redacted.
     logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    ...transport,
     bodyLimit: BODY_LIMIT,
     routerOptions: {
       maxParamLength: 200,
@@ -90,6 +103,7 @@ export async function buildApp({ deps, csrfKey, logger }: AppOptions): Promise<F
     reply.code(404).type('application/json').send(JSON.stringify({ error: 'not_found', error_description: 'no such endpoint' })),
   );
 
+  if (operations) await addOperations(app, operations);
   await app.register(discoveryRoutes, { deps });
   await app.register(authorizeRoutes, { deps });
   await app.register(loginPageRoutes, { deps });

@@ -6,7 +6,9 @@ import { endLoginSession } from '../../protocol/logout/end-session.js';
 import { postLogoutRedirect, verifyLogoutRequest, type VerifiedLogout } from '../../protocol/logout/logout-request.js';
 import { readParams, type Params } from '../../protocol/params.js';
 import { findLiveSession } from '../../protocol/session/login-sessions.js';
+import { recordEvent } from '../../protocol/events/record-event.js';
 import type { HttpDeps } from '../deps.js';
+import { requestInfo } from '../request-info.js';
 import { renderLogoutConfirm, renderMessage } from '../pages/render.js';
 import { nonces } from '../security-headers.js';
 
@@ -25,7 +27,8 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
   const STATE_PREFIX = 'logout:';
 
   const finish = async (request: FastifyRequest, reply: FastifyReply, logout: VerifiedLogout, status: 302 | 303) => {
-    await endLoginSession(ctx, request.cookies[cookies.sessionName], deps.backchannel.notifier, deps.backchannel.waitMs);
+    const ended = await endLoginSession(ctx, request.cookies[cookies.sessionName], deps.backchannel.notifier, deps.backchannel.waitMs);
+    await recordEvent(ctx, { type: 'slo', client: logout.client, userId: ended?.user_id }, requestInfo(request));
     reply.clearCookie(cookies.sessionName, cookies.options).header('Cache-Control', 'no-store');
     const target = postLogoutRedirect(logout);
     if (target !== undefined) return reply.redirect(target, status);

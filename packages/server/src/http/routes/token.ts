@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../../protocol/errors.js';
 import type { HttpDeps } from '../deps.js';
+import { requestInfo } from '../request-info.js';
 import { sendJsonError } from '../render-errors.js';
 
 /**
@@ -10,7 +11,7 @@ import { sendJsonError } from '../render-errors.js';
 export async function tokenRoutes(app: FastifyInstance, { deps }: { deps: HttpDeps }) {
   const config = { errorStyle: 'json' };
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const response = await deps.tokenEndpoint(deps.ctx, request.body, request.headers.authorization);
+    const response = await deps.tokenEndpoint(deps.ctx, request.body, request.headers.authorization, requestInfo(request));
     return reply
       .header('Cache-Control', 'no-store')
       .header('Pragma', 'no-cache')

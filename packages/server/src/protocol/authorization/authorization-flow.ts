@@ -4,6 +4,7 @@ import type { RequestInfo } from '../actions/events.js';
 import { hasPostLoginActions, runPostLoginActions, type PostLoginStart } from '../actions/post-login.js';
 import { emptyCustomization } from '../actions/token-customization.js';
 import type { ProtocolContext } from '../context.js';
+import { recordFailedLogin, recordLogin } from '../events/login-events.js';
 import { AuthorizationError, OAuthError } from '../errors.js';
 import type { AuthorizationRequest, Client, Interaction, LoginSession, ResourceServer, TokenCustomization, User } from '../model.js';
 import { scopesForUser } from '../rbac/effective-scopes.js';
@@ -94,10 +95,14 @@ export async function submitLogin(
 ): Promise<LoginResult> {
   const { interaction, client } = await loadInteraction(ctx, interactionId);
   const user = await authenticateUser(ctx, credentials.email, credentials.password);
-  if (!user) return { ok: false };
+  if (!user) {
+    await recordFailedLogin(ctx, client, credentials.email, info);
+    return { ok: false };
+  }
 
   const { cookieValue, session } = await startSession(ctx, user.user_id, sessionCookie);
   await ctx.storage.users.recordLogin(user.user_id, session.auth_time);
+  await recordLogin(ctx, client, user, info);
   // A new sign-in runs the post-login actions afresh: what they decided before, maybe for
   // another user, does not carry over.
   await ctx.storage.interactions.setPostLogin(interaction.id, null);

@@ -13,10 +13,24 @@ export interface OpenedDatabase {
   dialect: DialectName;
 }
 
+export interface DatabaseOptions {
+  /** Most connections of a PostgreSQL pool (LATCHKEY_DATABASE_POOL_MAX), default 10. */
+  poolMax?: number | undefined;
+}
+
+/** The PostgreSQL pool behind a Kysely instance, for its metrics. */
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** Connections of the database's pool (PostgreSQL), or undefined (SQLite has one connection). */
+export function poolStats(db: Kysely<Database>): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /**
  * Opens `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. The SQLite file's folder is created.
  */
-export function openDatabase(url: string): OpenedDatabase {
+export function openDatabase(url: string, options: DatabaseOptions = {}): OpenedDatabase {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new Error('LATCHKEY_DATABASE: sqlite: needs a path or :memory:');
@@ -31,8 +45,12 @@ export function openDatabase(url: string): OpenedDatabase {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Times are stored as bigint seconds; they fit a JavaScript number exactly.
     pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
+    // An idle connection the server dropped (restart, failover) is replaced on next use, not fatal.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
+    return { db, dialect: 'postgres' };
   }
   throw new Error(`LATCHKEY_DATABASE: unsupported database URL scheme in "${url.split(':')[0]}:" (use sqlite: or postgres://)`);
 }

@@ -121,8 +121,8 @@ export class KyselyStorage implements Storage {
     readonly dialect: DialectName,
   ) {}
 
-  static async open(url: string, options: { migrate?: boolean } = {}): Promise<KyselyStorage> {
-    const { db, dialect } = openDatabase(url);
+  static async open(url: string, options: { migrate?: boolean; poolMax?: number | undefined } = {}): Promise<KyselyStorage> {
+    const { db, dialect } = openDatabase(url, { poolMax: options.poolMax });
     if (options.migrate !== false) await migrateToLatest(db);
     return new KyselyStorage(db, dialect);
   }
