@@ -22,7 +22,8 @@ import { refreshTokenGrant } from './protocol/token/grants/refresh-token.js';
 import { createTokenEndpoint } from './protocol/token/token-endpoint.js';
 import { KyselyStorage } from './storage/kysely/kysely-storage.js';
 import type { Storage } from './storage/storage.js';
-import type { ActionRunner, ActionRunnerOptions } from './actions/action-runner.js';
+import { metricOutcome, type ActionRunner, type ActionRunnerOptions } from './actions/action-runner.js';
+import { actionRuns } from './metrics/metrics.js';
 import { createActionRunner } from './actions/tenant-actions.js';
 import { importTenant, parseTenant, readTenantFile, type ImportSummary } from './tenant/import-tenant.js';
 
@@ -122,7 +123,13 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
         ...(tenantFile ? [{ actions: tenantFile.actions, tenantFile: options.tenantFile }] : []),
         ...(tenant ? [{ actions: tenant.actions, tenantFile: undefined }] : []),
       ],
-      options.actions,
+      {
+        ...options.actions,
+        onRun: (action, outcome, seconds) => {
+          actionRuns.inc({ trigger: action.trigger, outcome: metricOutcome(outcome) });
+          options.actions?.onRun?.(action, outcome, seconds);
+        },
+      },
     );
 
     const clock = options.clock ?? systemClock;
@@ -244,6 +251,7 @@ export function startFromConfig(config: Config): Promise<RunningLatchkey> {
     migrate: config.migrate,
     databasePoolMax: config.databasePoolMax,
     keyReloadInterval: config.keyReloadInterval,
+    actions: { timeoutMs: config.actionTimeoutMs, memoryMb: config.actionMemoryMb },
     operations: {
       redis: config.redis,
       redisPrefix: config.redisPrefix,

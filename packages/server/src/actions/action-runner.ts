@@ -31,6 +31,11 @@ export interface ActionRunnerOptions {
   onRun?: (action: RegisteredAction, outcome: ActionOutcome, seconds: number) => void;
 }
 
+/** The outcome as the `latchkey_action_runs_total` counter labels it. */
+export function metricOutcome(outcome: ActionOutcome): 'success' | 'denied' | 'timeout' | 'error' {
+  return outcome === 'success' || outcome === 'denied' || outcome === 'timeout' ? outcome : 'error';
+}
+
 export const DEFAULT_ACTION_TIMEOUT_MS = 5000;
 export const DEFAULT_ACTION_MEMORY_MB = 128;
 

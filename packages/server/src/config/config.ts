@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { loadOperationsConfig, type OperationsConfig, type OperationsInput } from './operations-config.js';
+import { loadActionsConfig, type ActionsConfig } from './actions-config.js';
 
 /**
  * Every setting of the server, read once at start-up from the environment and `latchkey serve`
  * flags (flags win), validated, and frozen.
  */
-export interface Config extends OperationsConfig {
+export interface Config extends OperationsConfig, ActionsConfig {
   /** `PORT`, default 4000 (0 picks a free port). */
   readonly port: number;
   /** `HOST`, default 0.0.0.0 (all interfaces). */
@@ -66,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigInput & Operatio
   }
   return Object.freeze({
     ...loadOperationsConfig(env, flags),
+    ...loadActionsConfig(env),
     ...parsed.data,
     tenantFile: parsed.data.tenantFile,
     secret: parsed.data.secret,

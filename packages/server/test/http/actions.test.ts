@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ActionLogger } from '../../src/actions/action-runner.js';
+import { actionRuns } from '../../src/metrics/metrics.js';
 import { registerUser, RegistrationDeniedError } from '../../src/protocol/users/register-user.js';
 import type { RunningLatchkey } from '../../src/server.js';
 import { authorizeInBrowser, Browser, pkcePair } from '../helpers/browser.js';
@@ -252,6 +253,8 @@ describe('actions', () => {
       assert.ok(performance.now() - started < 5000);
       assert.equal(new URL(final.location!).searchParams.get('error'), 'access_denied');
       assert.ok(log.lines.some((l) => l.message === 'action "gatekeeper" failed (timeout): did not finish within 500 ms'));
+      const timeouts = (await actionRuns.get()).values.find((v) => v.labels.trigger === 'post-login' && v.labels.outcome === 'timeout');
+      assert.ok((timeouts?.value ?? 0) >= 1, 'counted in latchkey_action_runs_total');
       const next = await signInForTokens(server, WEB_APP, { scope: 'openid' }, ALICE);
       assert.equal(next.status, 200);
     });

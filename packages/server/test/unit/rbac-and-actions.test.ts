@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { describeActionRun } from '../../src/actions/describe-run.js';
+import { loadConfig } from '../../src/config/config.js';
 import { mergeEvent } from '../../src/actions/sample-events.js';
 import { signContinueToken, verifyContinueToken } from '../../src/protocol/actions/continue-token.js';
 import { customClaimProblem } from '../../src/protocol/actions/custom-claims.js';
@@ -104,6 +105,17 @@ describe('custom claims and scope changes', () => {
     assert.deepEqual(report.accessToken, { customClaims: {}, addedScopes: [], removedScopes: ['a'] });
     assert.deepEqual(report.user.user_metadata, { x: null });
     assert.deepEqual(mergeEvent({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] }), { a: { b: 1, c: 3 }, d: [2] });
+  });
+});
+
+describe('action limits in the configuration', () => {
+  it('defaults to 5 s and 128 MiB, and refuses a limit out of range naming the variable', () => {
+    const config = loadConfig({});
+    assert.equal(config.actionTimeoutMs, 5000);
+    assert.equal(config.actionMemoryMb, 128);
+    assert.equal(loadConfig({ LATCHKEY_ACTION_TIMEOUT_MS: '250' }).actionTimeoutMs, 250);
+    assert.throws(() => loadConfig({ LATCHKEY_ACTION_TIMEOUT_MS: '10' }), /invalid setting LATCHKEY_ACTION_TIMEOUT_MS/);
+    assert.throws(() => loadConfig({ LATCHKEY_ACTION_MEMORY_MB: 'lots' }), /invalid setting LATCHKEY_ACTION_MEMORY_MB/);
   });
 });
 
