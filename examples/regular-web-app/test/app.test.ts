@@ -2,9 +2,9 @@
 // driven over real HTTP like a browser: Login, Latchkey's login page, Profile, Call API, Logout.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ALICE, Browser, type Page } from '@latchkey/testing';
 import { DEMO_CLIENT, loadWebAppConfig } from '../src/config.js';
-import { Browser, type Page } from './helpers/browser.js';
-import { ALICE, startStack, type Stack } from './helpers/stack.js';
+import { startStack, type Stack } from './helpers/stack.js';
 
 describe('regular web app against Latchkey and the example API', () => {
   let stack: Stack;

@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { ALICE, ALICE_NAME, startStack, type Stack } from './helpers/stack.js';
+import { ALICE } from '@latchkey/testing';
+import { ALICE_NAME, startStack, type Stack } from './helpers/stack.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;

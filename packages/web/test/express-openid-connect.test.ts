@@ -7,9 +7,7 @@ import express from 'express';
 import expressOpenidConnect from 'express-openid-connect';
 import type { ConfigParams, RequestContext } from 'express-openid-connect';
 import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
-import { Browser, type Page } from './helpers/browser.js';
-import { listen, type Listening } from './helpers/http.js';
-import { ALICE, CLIENT_ID, CLIENT_SECRET, tenant } from './helpers/latchkey-tenant.js';
+import { ALICE, Browser, listen, WEB_APP, webAppTenant, type Listening, type Page } from '@latchkey/testing';
 
 
 // A CommonJS package: its exports are on the default import.
@@ -30,7 +28,7 @@ interface World {
 
 async function world(config: Partial<ConfigParams>): Promise<World> {
   const listening: Listening = await listen();
-  const latchkey = await startLatchkey({ port: 0, database: 'sqlite::memory:', tenant: tenant(listening.origin) });
+  const latchkey = await startLatchkey({ port: 0, database: 'sqlite::memory:', tenant: webAppTenant({ appOrigin: listening.origin }) });
   const metadata = (await (
     await fetch(new URL('.well-known/openid-configuration', latchkey.issuer))
   ).json()) as Record<string, unknown>;
@@ -39,8 +37,8 @@ async function world(config: Partial<ConfigParams>): Promise<World> {
     auth({
       issuerBaseURL: latchkey.issuer,
       baseURL: listening.origin,
-      clientID: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
+      clientID: WEB_APP.clientId,
+      clientSecret: WEB_APP.clientSecret,
       secret: 'the session secret of the express-openid-connect app',
       authRequired: false,
       ...config,
@@ -111,7 +109,7 @@ describe('express-openid-connect against Latchkey (authorization code flow)', ()
     assert.equal(body.user.email, ALICE.email);
     assert.equal(body.user.name, 'Alice');
     assert.equal(body.claims.iss, w.latchkey.issuer);
-    assert.equal(body.claims.aud, CLIENT_ID);
+    assert.equal(body.claims.aud, WEB_APP.clientId);
     assert.equal(json(await browser.request(`${w.origin}/`)).authenticated, true);
     const token = json(await browser.request(`${w.origin}/token`));
     assert.equal(typeof token.access_token, 'string');

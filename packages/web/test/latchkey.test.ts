@@ -4,11 +4,9 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { decodeJwt } from 'jose';
 import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
+import { ALICE, API, Browser, listen, WEB_APP, webAppTenant, type Page } from '@latchkey/testing';
 import type { WebAuthOptions } from '../src/core/config.js';
 import { adapters, type AppFactory, type TestApp } from './helpers/apps.js';
-import { Browser, type Page } from './helpers/browser.js';
-import { listen } from './helpers/http.js';
-import { ALICE, API, CLIENT_ID, CLIENT_SECRET, tenant } from './helpers/latchkey-tenant.js';
 
 
 interface World {
@@ -24,14 +22,14 @@ async function world(factory: AppFactory, options: Partial<WebAuthOptions> = {})
   const latchkey = await startLatchkey({
     port: 0,
     database: 'sqlite::memory:',
-    tenant: tenant(listening.origin),
+    tenant: webAppTenant({ appOrigin: listening.origin }),
   });
   let offset = 0;
   const app = await factory(listening, {
     issuerBaseURL: latchkey.issuer,
     baseURL: listening.origin,
-    clientID: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+    clientID: WEB_APP.clientId,
+    clientSecret: WEB_APP.clientSecret,
     secret: 'the session secret of the Latchkey integration test',
     authorizationParams: { audience: API, scope: 'openid profile email offline_access read:messages' },
     now: () => Date.now() + offset,
@@ -107,7 +105,7 @@ for (const [name, factory] of adapters) {
       const body = json(profile) as { user: Record<string, unknown>; idTokenClaims: Record<string, unknown> };
       assert.equal(body.user.email, ALICE.email);
       assert.equal(body.idTokenClaims.iss, w.latchkey.issuer);
-      assert.equal(body.idTokenClaims.aud, CLIENT_ID);
+      assert.equal(body.idTokenClaims.aud, WEB_APP.clientId);
       assert.equal(typeof body.user.sub, 'string');
       assert.ok(
         browser.cookieNames().some((n) => n.startsWith('latchkey.')),
@@ -158,7 +156,7 @@ for (const [name, factory] of adapters) {
       assert.equal(location.href.split('?')[0], w.metadata.end_session_endpoint);
       assert.ok(location.searchParams.get('id_token_hint'));
       assert.equal(location.searchParams.get('post_logout_redirect_uri'), `${w.app.origin}/`);
-      assert.equal(location.searchParams.get('client_id'), CLIENT_ID);
+      assert.equal(location.searchParams.get('client_id'), WEB_APP.clientId);
       let back = await browser.navigate(location);
       if (back.url.origin !== w.app.origin && /<form/i.test(back.body)) back = await browser.submit(back, {});
       assert.equal(back.url.href, `${w.app.origin}/`);

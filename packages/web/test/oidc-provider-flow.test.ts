@@ -7,9 +7,8 @@ import type { WebAuthOptions } from '../src/core/config.js';
 import { DiscoveryError } from '../src/core/errors.js';
 import { MemoryStore } from '../src/core/session/memory-store.js';
 import { WebAuth } from '../src/core/web-auth.js';
+import { Browser, closedPortOrigin, listen, type Page } from '@latchkey/testing';
 import { adapters, type AppFactory, type TestApp } from './helpers/apps.js';
-import { Browser, type Page } from './helpers/browser.js';
-import { closedPortOrigin, listen } from './helpers/http.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,

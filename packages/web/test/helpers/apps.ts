@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import type { WebAuthOptions } from '../../src/core/config.js';
 import { auth as expressAuth, requiresAuth as expressRequiresAuth } from '../../src/express.js';
 import { latchkeyWeb, requiresAuth as fastifyRequiresAuth } from '../../src/fastify.js';
-import type { Listening } from './http.js';
+import type { Listening } from '@latchkey/testing';
 
 export interface TestApp {
   /** `http://127.0.0.1:<port>` */

@@ -1,6 +1,5 @@
 import Provider, { type Configuration } from 'oidc-provider';
-import type { Browser, Page } from './browser.js';
-import { listen } from './http.js';
+import { listen, type Browser, type Page } from '@latchkey/testing';
 
 export const CLIENT_ID = 'web-app';
 export const CLIENT_SECRET = 'a-client-secret-of-the-test-web-app';

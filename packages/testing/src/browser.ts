@@ -1,3 +1,4 @@
+// A cookie-jar browser over fetch, for black-box tests of login flows without a real browser.
 import { parseSetCookie } from 'cookie';
 
 interface StoredCookie {
