@@ -1,14 +1,15 @@
 // Compatibility: Auth0's own express-openid-connect (unmodified, from npm) as the web app in front
-// of Latchkey. What works for an app written against Auth0 must work against Latchkey.
+// of Latchkey, calling an API on Auth0's express-oauth2-jwt-bearer (unmodified too) with the access
+// token. What works for an app and an API written against Auth0 must work against Latchkey.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import express from 'express';
+import { auth as jwtBearer, requiredScopes } from 'express-oauth2-jwt-bearer';
 import expressOpenidConnect from 'express-openid-connect';
 import type { ConfigParams, RequestContext } from 'express-openid-connect';
 import { startLatchkey, type RunningLatchkey } from '@latchkey/server';
-import { ALICE, Browser, listen, WEB_APP, webAppTenant, type Listening, type Page } from '@latchkey/testing';
-
+import { ALICE, API, Browser, listen, WEB_APP, webAppTenant, type Listening, type Page } from '@latchkey/testing';
 
 // A CommonJS package: its exports are on the default import.
 const { auth, requiresAuth } = expressOpenidConnect;
@@ -22,6 +23,8 @@ const oidc = (req: express.Request) => (req as unknown as { oidc: RequestContext
 interface World {
   latchkey: RunningLatchkey;
   origin: string;
+  /** The API on express-oauth2-jwt-bearer. */
+  apiOrigin: string;
   metadata: Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -32,6 +35,24 @@ async function world(config: Partial<ConfigParams>): Promise<World> {
   const metadata = (await (
     await fetch(new URL('.well-known/openid-configuration', latchkey.issuer))
   ).json()) as Record<string, unknown>;
+
+  // The API, configured as Auth0's quickstart says: issuerBaseURL and audience; strict checks the
+  // RFC 9068 profile (typ at+jwt and its claims).
+  const apiListening = await listen();
+  const api = express();
+  api.get(
+    '/api/messages',
+    jwtBearer({ issuerBaseURL: latchkey.issuer, audience: API, tokenSigningAlg: 'RS256', strict: true }),
+    requiredScopes('read:messages'),
+    (req, res) => {
+      res.json({ messages: ['Hello from an Auth0 SDK API.'], sub: req.auth?.payload.sub });
+    },
+  );
+  api.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(err.status ?? 500).json({ message: err.message });
+  });
+  apiListening.server.on('request', api);
+
   const app = express();
   app.use(
     auth({
@@ -53,6 +74,13 @@ async function world(config: Partial<ConfigParams>): Promise<World> {
   app.get('/token', requiresAuth(), (req, res) => {
     res.json({ access_token: oidc(req).accessToken?.access_token ?? null });
   });
+  // What a quickstart app does: call the API from the server with the user's access token.
+  app.get('/call-api', requiresAuth(), async (req, res) => {
+    const response = await fetch(`${apiListening.origin}/api/messages`, {
+      headers: { authorization: `Bearer ${oidc(req).accessToken?.access_token}` },
+    });
+    res.json({ status: response.status, body: await response.json() });
+  });
   app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(err.status ?? 500).json({ message: err.message });
   });
@@ -60,9 +88,11 @@ async function world(config: Partial<ConfigParams>): Promise<World> {
   return {
     latchkey,
     origin: listening.origin,
+    apiOrigin: apiListening.origin,
     metadata,
     close: async () => {
       await listening.close();
+      await apiListening.close();
       await latchkey.close();
     },
   };
@@ -113,6 +143,16 @@ describe('express-openid-connect against Latchkey (authorization code flow)', ()
     assert.equal(json(await browser.request(`${w.origin}/`)).authenticated, true);
     const token = json(await browser.request(`${w.origin}/token`));
     assert.equal(typeof token.access_token, 'string');
+  });
+
+  it('calls an API on express-oauth2-jwt-bearer with the access token', async () => {
+    const browser = new Browser();
+    await logIn(browser, w);
+    const answer = json(await browser.request(`${w.origin}/call-api`)) as { status: number; body: Record<string, unknown> };
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.messages, ['Hello from an Auth0 SDK API.']);
+    assert.match(String(answer.body.sub), /^auth0\|/);
+    assert.equal((await fetch(`${w.apiOrigin}/api/messages`)).status, 401, 'and refuses a call without a token');
   });
 
   it('logs out at Latchkey (idpLogout)', async (t) => {
