@@ -20,12 +20,14 @@ import { authorizationCodeGrant } from './protocol/token/grants/authorization-co
 import { clientCredentialsGrant } from './protocol/token/grants/client-credentials.js';
 import { refreshTokenGrant } from './protocol/token/grants/refresh-token.js';
 import { createTokenEndpoint } from './protocol/token/token-endpoint.js';
+import { DEFAULT_SIGN_IN_THROTTLE, SignInThrottle, type SignInThrottleSettings } from './protocol/authorization/sign-in-throttle.js';
 import { KyselyStorage } from './storage/kysely/kysely-storage.js';
 import type { Storage } from './storage/storage.js';
 import { metricOutcome, type ActionRunner, type ActionRunnerOptions } from './actions/action-runner.js';
 import { actionRuns } from './metrics/metrics.js';
 import { createActionRunner } from './actions/tenant-actions.js';
-import { importTenant, parseTenant, readTenantFile, type ImportSummary } from './tenant/import-tenant.js';
+import { importTenantConcurrently } from './tenant/import-concurrently.js';
+import { parseTenant, readTenantFile, type ImportSummary } from './tenant/import-tenant.js';
 
 export interface StartOptions {
   /** 0 (the default here) picks a free port. */
@@ -56,6 +58,8 @@ export interface StartOptions {
   production?: boolean;
   /** Seconds between two reloads of the signing keys (to pick up `latchkey keys rotate`). Default 30. */
   keyReloadInterval?: number;
+  /** Sign-in throttling per account, address and trusted device; defaults in DEFAULT_SIGN_IN_THROTTLE. */
+  signInThrottle?: Partial<SignInThrottleSettings>;
   /** Seconds between two background purges of expired records. Default 300. */
   housekeepingInterval?: number;
   /** Back-channel logout delivery: per-attempt timeout, delays between retries, and how long logout waits (ms). */
@@ -115,8 +119,8 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
     let imported: ImportSummary | undefined;
     const tenantFile = options.tenantFile ? await readTenantFile(options.tenantFile) : undefined;
     const tenant = options.tenant !== undefined ? parseTenant(options.tenant) : undefined;
-    if (tenantFile) imported = await importTenant(storage, tenantFile);
-    if (tenant) imported = await importTenant(storage, tenant);
+    if (tenantFile) imported = await importTenantConcurrently(storage, tenantFile);
+    if (tenant) imported = await importTenantConcurrently(storage, tenant);
     // Read and transpiled now: an action that does not compile stops the start here.
     actions = await createActionRunner(
       [
@@ -145,6 +149,7 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
     const apiAlgs = (await storage.resourceServers.list()).map((api) => api.signing_alg).filter(isSigningAlg);
     await keys.load(['RS256', ...new Set(apiAlgs)]);
     const csrfKey = await storage.settings.putIfAbsent('csrf_hmac_key', randomToken(32));
+    const deviceKey = await storage.settings.putIfAbsent('signin_device_key', randomToken(32));
 
     // The issuer names the port, so when the port is picked at listen time the app is built after.
     const host = options.host ?? '127.0.0.1';
@@ -176,6 +181,7 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
         tokenEndpoint: createTokenEndpoint([authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant]),
         discoveryJson,
         backchannel: { notifier: backchannel, waitMs: options.backchannel?.waitMs ?? 2_000 },
+        signInThrottle: new SignInThrottle(operations.limiter, clock, deviceKey, { ...DEFAULT_SIGN_IN_THROTTLE, ...options.signInThrottle }),
       },
       csrfKey,
       logger: options.logger ?? false,
@@ -222,8 +228,8 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
       limiter: running.limiter,
       reloadTls: () => running.reloadTls(),
       async close() {
-        await stopBackground();
-        await app.close();
+        // The listening socket closes at once; background work finishes meanwhile.
+        await Promise.all([app.close(), stopBackground()]);
         await actions?.close();
         await running.close();
         await opened.close();
@@ -242,7 +248,8 @@ export function startFromConfig(config: Config): Promise<RunningLatchkey> {
   return startLatchkey({
     port: config.port,
     host: config.host,
-    issuer: config.issuer,
+    // With PORT=0 the default issuer cannot name the port yet: the server derives it once listening.
+    ...(config.issuer !== `http://localhost:0/` && { issuer: config.issuer }),
     database: config.database,
     ...(config.tenantFile !== undefined && { tenantFile: config.tenantFile }),
     ...(config.secret !== undefined && { secret: config.secret }),

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { isInsecureIssuer, loadConfig, type ConfigInput } from '../config/config.js';
-import { KyselyStorage } from '../storage/kysely/kysely-storage.js';
-import { startFromConfig } from '../server.js';
 import { listKeysCommand, rotateKeysCommand } from './keys.js';
+import { LOGS_USAGE, logsCommand } from './logs.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
 import { createClientCommand, createUserCommand } from './manage.js';
 import { actionsTestCommand } from './actions-test.js';
 
@@ -11,7 +10,8 @@ const USAGE = `Usage: latchkey <command> [options]
 
 Commands:
   serve                 Start the authorization server
-  migrate               Apply database migrations and exit
+  migrate               Apply database migrations, create the first signing keys, and exit
+  logs                  List the security event log (sign-ins, failures, token exchanges, logouts)
   clients create        Register an application (prints its client_id and secret once)
   users create          Add a user to the database connection
   actions test          Run one action of the tenant file against a sample event
@@ -25,6 +25,12 @@ Options of serve (each also an environment variable):
   --tenant-file <path>  LATCHKEY_TENANT_FILE (JSON or YAML, imported at every boot)
   --host <addr>         HOST (default 0.0.0.0)
   --log-level <level>   LATCHKEY_LOG_LEVEL (default info)
+  --workers <n|auto>    LATCHKEY_WORKERS: processes sharing the port and the store (default 1)
+  --no-migrate          LATCHKEY_MIGRATE=false: do not apply migrations at start
+  (environment only)    LATCHKEY_REDIS, LATCHKEY_REDIS_PREFIX, LATCHKEY_CACHE_TTL, LATCHKEY_RATE_LIMIT,
+                        LATCHKEY_TLS_CERT, LATCHKEY_TLS_KEY, LATCHKEY_TRUST_PROXY, LATCHKEY_METRICS_TOKEN,
+                        LATCHKEY_SHUTDOWN_TIMEOUT, LATCHKEY_DATABASE_POOL_MAX, LATCHKEY_KEY_RELOAD_INTERVAL
+                        (see docs/production.md)
   (environment only)    LATCHKEY_SECRET: encrypts the signing keys at rest; required
                         when NODE_ENV=production, generated into a file in development
 
@@ -36,21 +42,19 @@ actions test <name> [--event event.json] [--tenant-file <path>] [--handler <name
              (prints the claims, scopes, metadata, redirect or denial the action would make)
 keys rotate [--alg RS256|ES256|EdDSA] [--database <url>]
 keys list [--database <url>]
+migrate [--database <url>]
+${LOGS_USAGE}
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
   switch (command) {
     case 'serve':
-      return serve(argv.slice(1));
-    case 'migrate': {
-      const { values } = parseArgs({ args: argv.slice(1), options: { database: { type: 'string' } } });
-      const config = loadConfig(process.env, { ...(values.database !== undefined && { database: values.database }) });
-      const storage = await KyselyStorage.open(config.database);
-      await storage.close();
-      console.log(`migrations applied to ${config.database.split(':')[0]} database`);
-      return 0;
-    }
+      return serveCommand(argv.slice(1));
+    case 'migrate':
+      return migrateCommand(argv.slice(1));
+    case 'logs':
+      return logsCommand(argv.slice(1));
     case 'clients':
       if (sub === 'create') return createClientCommand(argv.slice(2));
       break;
@@ -73,67 +77,6 @@ async function main(argv: string[]): Promise<number> {
   }
   console.error(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
   return 2;
-}
-
-async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      issuer: { type: 'string' },
-      database: { type: 'string' },
-      'tenant-file': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-  });
-  const flags: ConfigInput = {};
-  if (values.port !== undefined) flags.port = values.port;
-  if (values.host !== undefined) flags.host = values.host;
-  if (values.issuer !== undefined) flags.issuer = values.issuer;
-  if (values.database !== undefined) flags.database = values.database;
-  if (values['tenant-file'] !== undefined) flags.tenantFile = values['tenant-file'];
-  if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
-  const config = loadConfig(process.env, flags);
-
-  const server = await startFromConfig(config);
-  const log = server.app.log;
-  if (isInsecureIssuer(config.issuer)) {
-    log.warn(`issuer ${config.issuer} is plain http on a non-loopback host: use https in production`);
-  }
-  if (server.imported) {
-    log.info(server.imported, `tenant file ${config.tenantFile} imported`);
-  }
-  if (server.secret.source === 'generated' || server.secret.source === 'file') {
-    const what = server.secret.source === 'generated' ? 'generated a development secret and stored it' : 'using the development secret';
-    log.warn(`LATCHKEY_SECRET is not set: ${what} in ${server.secret.path} (set LATCHKEY_SECRET in production)`);
-  }
-  console.log(`Latchkey listening on ${server.url.replace('0.0.0.0', 'localhost')} (issuer ${server.issuer})`);
-  console.log(`  discovery: ${server.issuer}.well-known/openid-configuration`);
-  if ((await server.storage.clients.count()) === 0) {
-    console.log(`
-  The database has no application yet. To try the sign-in flow:
-    npm run demo                      starts Latchkey with a demo app, API and user
-  or register your own:
-    npx latchkey clients create --name "My App" --callback http://localhost:3000/callback
-    npx latchkey users create --email you@example.com --password "a long passphrase"
-  or set LATCHKEY_TENANT_FILE to a tenant file (see README).
-`);
-  }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received: finishing in-flight requests`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
-    timer.unref();
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  return new Promise<number>(() => {});
 }
 
 main(process.argv.slice(2)).then(

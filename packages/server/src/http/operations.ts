@@ -37,6 +37,15 @@ export async function addOperations(app: FastifyInstance, options: OperationsOpt
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  // Once shutting down, a response ends its connection, so a kept-alive client reconnects
+  // elsewhere instead of holding this instance open until its keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('Connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     const labels = { method: request.method, route, status: String(reply.statusCode) };
