@@ -8,6 +8,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 export interface CookieSettings {
   sessionName: string;
   csrfName: string;
+  /** The trusted-device cookie of sign-in throttling (see SignInThrottle). */
+  deviceName: string;
   options: CookieSerializeOptions;
 }
 
@@ -17,6 +19,7 @@ export function cookieSettings(issuer: string): CookieSettings {
   return {
     sessionName: `${prefix}latchkey.session`,
     csrfName: `${prefix}latchkey.csrf`,
+    deviceName: `${prefix}latchkey.device`,
     options: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
   };
 }

@@ -1,3 +1,4 @@
+import type { SignInThrottle } from '../protocol/authorization/sign-in-throttle.js';
 import type { ProtocolContext } from '../protocol/context.js';
 import type { LogoutNotifier } from '../protocol/logout/backchannel-delivery.js';
 import type { TokenEndpoint } from '../protocol/token/token-endpoint.js';
@@ -12,4 +13,6 @@ export interface HttpDeps {
   readonly discoveryJson: string;
   /** Back-channel logout: who delivers logout tokens, and how long logout waits for the first attempts (ms). */
   readonly backchannel: { readonly notifier: LogoutNotifier; readonly waitMs: number };
+  /** Throttling of failed sign-ins per account and address, on the shared rate limiter. */
+  readonly signInThrottle: SignInThrottle;
 }

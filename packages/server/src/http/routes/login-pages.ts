@@ -18,6 +18,12 @@ import { nonces } from '../security-headers.js';
 import { sendOutcome } from './authorize.js';
 
 type FormBody = Record<string, unknown> | undefined;
+
+/** "a minute", "12 minutes": how long a throttled sign-in must wait. */
+function waitText(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes === 1 ? 'a minute' : `${minutes} minutes`;
+}
 const field = (body: FormBody, name: string) => {
   const value = body?.[name];
   return typeof value === 'string' ? value : undefined;
@@ -68,12 +74,23 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
     const email = field(body, 'email') ?? '';
     const password = field(body, 'password') ?? '';
     const sessionCookie = request.cookies[cookies.sessionName];
+    // Throttled per account and address before the password is even looked at (ASVS 6.3.1); the
+    // same for accounts that exist and those that do not.
+    const attempt = deps.signInThrottle.attempt(email, request.ip, request.cookies[cookies.deviceName]);
+    const decision = await deps.signInThrottle.begin(attempt);
+    if (!decision.allowed) {
+      reply.header('Retry-After', String(decision.retryAfter));
+      return showLogin(request, reply, 429, email.slice(0, 320), `Too many sign-in attempts. Try again in ${waitText(decision.retryAfter)}.`);
+    }
     const result = await submitLogin(ctx, state, { email, password }, sessionCookie, requestInfo(request));
     if (!result.ok) {
+      await deps.signInThrottle.failed(attempt);
       // One message whether or not the email exists (ASVS 6.3.8).
       return showLogin(request, reply, 400, email.slice(0, 320), 'Wrong email or password.');
     }
+    const device = await deps.signInThrottle.succeeded(attempt);
     reply.setCookie(cookies.sessionName, result.cookieValue, cookies.options);
+    reply.setCookie(cookies.deviceName, device.cookie, { ...cookies.options, maxAge: device.maxAge });
     return sendOutcome(reply, deps, result.next, 303);
   });
 
