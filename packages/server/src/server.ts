@@ -267,6 +267,7 @@ export function startFromConfig(config: Config): Promise<RunningLatchkey> {
       metricsToken: config.metricsToken,
       tls: config.tls,
       trustProxy: config.trustProxy,
+      eventRetentionDays: config.eventRetentionDays,
     },
   });
 }

@@ -30,6 +30,8 @@ export interface OperationsConfig {
    * count is refused: it cannot tell a proxy from a client sending the headers itself.
    */
   readonly trustProxy: boolean | string[];
+  /** `LATCHKEY_LOG_RETENTION_DAYS`: days the security event log keeps an event, default 30 (Auth0 keeps 1 to 30); 0 keeps them forever. */
+  readonly eventRetentionDays: number;
   /** `LATCHKEY_SHUTDOWN_TIMEOUT`: seconds in-flight requests get to finish on SIGTERM, default 10. */
   readonly shutdownTimeout: number;
   /** `LATCHKEY_WORKERS` (`--workers`): processes serving on this machine, default 1; `auto`: one per CPU. */
@@ -74,6 +76,7 @@ const schema = z
       }
       return entries;
     }),
+    eventRetentionDays: z.coerce.number().int().min(0).max(3650),
     shutdownTimeout: seconds(600),
     workers: z
       .string()
@@ -97,6 +100,7 @@ const NAMES: Record<string, string> = {
   tlsCert: 'LATCHKEY_TLS_CERT',
   tlsKey: 'LATCHKEY_TLS_KEY',
   trustProxy: 'LATCHKEY_TRUST_PROXY',
+  eventRetentionDays: 'LATCHKEY_LOG_RETENTION_DAYS',
   shutdownTimeout: 'LATCHKEY_SHUTDOWN_TIMEOUT',
   workers: 'LATCHKEY_WORKERS',
   keyReloadInterval: 'LATCHKEY_KEY_RELOAD_INTERVAL',
@@ -114,6 +118,7 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, flags: OperationsIn
     tlsCert: env.LATCHKEY_TLS_CERT || undefined,
     tlsKey: env.LATCHKEY_TLS_KEY || undefined,
     trustProxy: env.LATCHKEY_TRUST_PROXY ?? 'false',
+    eventRetentionDays: env.LATCHKEY_LOG_RETENTION_DAYS ?? '30',
     shutdownTimeout: env.LATCHKEY_SHUTDOWN_TIMEOUT ?? '10',
     workers: flags.workers ?? env.LATCHKEY_WORKERS ?? '1',
     keyReloadInterval: env.LATCHKEY_KEY_RELOAD_INTERVAL ?? '30',

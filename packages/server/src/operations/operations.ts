@@ -33,6 +33,8 @@ export interface OperationsSettings {
   metricsToken?: string | undefined;
   /** LATCHKEY_TLS_CERT / LATCHKEY_TLS_KEY: serve https directly. */
   tls?: TlsFiles | undefined;
+  /** LATCHKEY_LOG_RETENTION_DAYS: days security events are kept, default 30; 0 keeps them forever. */
+  eventRetentionDays?: number | undefined;
   /** LATCHKEY_TRUST_PROXY: which proxies' X-Forwarded-For / -Proto to believe (Fastify's trustProxy). */
   trustProxy?: boolean | string[] | undefined;
 }
@@ -45,6 +47,7 @@ export interface OperationsLog {
 
 export const DEFAULT_REDIS_PREFIX = 'latchkey:';
 export const DEFAULT_CACHE_TTL = 10;
+export const DEFAULT_EVENT_RETENTION_DAYS = 30;
 
 export interface Operations {
   /** The storage with cached lookups and counted security events. */
@@ -95,6 +98,8 @@ export async function setUpOperations(
   );
   const limiter: RateLimiter = redis ? new RedisRateLimiter(redis, `${prefix}limit:`, clock) : new MemoryRateLimiter(clock);
   const unobservePool = observePool(() => poolStats(database.db));
+  const retentionDays = settings.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
+  const eventPurge = retentionDays > 0 ? startEventPurge(database, clock, retentionDays, log) : undefined;
 
   return {
     storage,
@@ -119,9 +124,40 @@ export async function setUpOperations(
     },
     async close() {
       unobservePool();
+      await eventPurge?.stop();
       await bus.close();
       if (subscriber) await closeRedis(subscriber);
       if (redis) await closeRedis(redis);
+    },
+  };
+}
+
+/**
+ * Deletes security events older than the retention, hourly and at start, in batches (every
+ * instance runs it; the deletes are idempotent). The log stays bounded like Auth0's (30 days).
+ */
+function startEventPurge(database: KyselyStorage, clock: Clock, retentionDays: number, log: OperationsLog) {
+  let running: Promise<void> | undefined;
+  const purge = () => {
+    running ??= (async () => {
+      const cutoff = clock.now() - retentionDays * 86_400;
+      while ((await database.securityEvents.deleteBefore(cutoff, 1_000)) === 1_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })()
+      .catch((error: unknown) => log.error(error, 'purging old security events failed'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void purge(), 3_600_000);
+  timer.unref();
+  void purge();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }

@@ -3,10 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import type { RunningLatchkey } from '../../src/server.js';
 import type { Database } from '../../src/storage/kysely/schema.js';
-import type { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
 import { basicAuth, obtainCode, postToken, redeemCode } from '../helpers/flows.js';
-import { deleteRedisKeys, REDIS_URL, redisTestPrefix, serviceSkipReason } from '../helpers/test-database.js';
-import { ALICE, startTestServer, WEB_APP } from '../helpers/test-server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
+import { createPostgresDatabase, deleteRedisKeys, REDIS_URL, redisTestPrefix, serviceSkipReason, testBackend } from '../helpers/test-database.js';
+import { ALICE, startTestServer, TestClock, WEB_APP } from '../helpers/test-server.js';
 
 const dbOf = (server: RunningLatchkey) => (server.storage as KyselyStorage).db as Kysely<Database>;
 
@@ -94,6 +97,38 @@ describe('readiness when the database is not ready', () => {
       assert.equal((await fetch(`${server.url}healthz`)).status, 200);
     } finally {
       await server.close().catch(() => {});
+    }
+  });
+});
+
+describe('security event retention', () => {
+  it('purges events older than LATCHKEY_LOG_RETENTION_DAYS when an instance starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-retention-'));
+    const database = testBackend() === 'postgres' ? await createPostgresDatabase() : { url: `sqlite:${join(dir, 'events.db')}`, drop: async () => {} };
+    const clock = new TestClock(1_800_000_000);
+    try {
+      const seed = await KyselyStorage.open(database.url);
+      const event = { type: 's' as const, description: null, client_id: null, client_name: null, user_id: null, user_name: null, ip: null, user_agent: null, details: null };
+      await seed.securityEvents.record({ ...event, id: 'old', date: clock.now() - 8 * 86_400 });
+      await seed.securityEvents.record({ ...event, id: 'recent', date: clock.now() - 6 * 86_400 });
+      await seed.close();
+
+      const server = await startTestServer({ database: database.url, clock, operations: { eventRetentionDays: 7 } });
+      try {
+        // The purge runs in the background from the start: wait for it, a few seconds at most.
+        let ids: string[] = [];
+        for (let attempt = 0; attempt < 100; attempt++) {
+          ids = (await server.storage.securityEvents.list()).map((e) => e.id);
+          if (!ids.includes('old')) break;
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+        assert.deepEqual(ids, ['recent']);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
