@@ -6,7 +6,7 @@ import { isSigningAlg, KeySet } from './crypto/keys.js';
 import { randomToken } from './crypto/random.js';
 import { buildApp } from './http/app.js';
 import type { LoggerSetting } from './http/logging.js';
-import type { RateLimiter } from './limits/rate-limiter.js';
+import type { RateLimit, RateLimiter } from './limits/rate-limiter.js';
 import { setUpOperations, type Operations, type OperationsSettings } from './operations/operations.js';
 import { cookieSettings } from './http/cookies.js';
 import { systemClock, type Clock, type ProtocolContext, type ProtocolSettings } from './protocol/context.js';
@@ -21,6 +21,7 @@ import { clientCredentialsGrant } from './protocol/token/grants/client-credentia
 import { refreshTokenGrant } from './protocol/token/grants/refresh-token.js';
 import { createTokenEndpoint } from './protocol/token/token-endpoint.js';
 import { DEFAULT_SIGN_IN_THROTTLE, SignInThrottle, type SignInThrottleSettings } from './protocol/authorization/sign-in-throttle.js';
+import { ClientFailureThrottle } from './http/client-failure-throttle.js';
 import { KyselyStorage } from './storage/kysely/kysely-storage.js';
 import type { Storage } from './storage/storage.js';
 import { metricOutcome, type ActionRunner, type ActionRunnerOptions } from './actions/action-runner.js';
@@ -60,6 +61,8 @@ export interface StartOptions {
   keyReloadInterval?: number;
   /** Sign-in throttling per account, address and trusted device; defaults in DEFAULT_SIGN_IN_THROTTLE. */
   signInThrottle?: Partial<SignInThrottleSettings>;
+  /** Failed token, revocation and introspection requests tolerated per client and address; default 30 a minute. */
+  clientFailureLimit?: RateLimit;
   /** Seconds between two background purges of expired records. Default 300. */
   housekeepingInterval?: number;
   /** Back-channel logout delivery: per-attempt timeout, delays between retries, and how long logout waits (ms). */
@@ -182,6 +185,7 @@ export async function startLatchkey(options: StartOptions = {}): Promise<Running
         discoveryJson,
         backchannel: { notifier: backchannel, waitMs: options.backchannel?.waitMs ?? 2_000 },
         signInThrottle: new SignInThrottle(operations.limiter, clock, deviceKey, { ...DEFAULT_SIGN_IN_THROTTLE, ...options.signInThrottle }),
+        clientFailureThrottle: new ClientFailureThrottle(operations.limiter, options.clientFailureLimit),
       },
       csrfKey,
       logger: options.logger ?? false,

@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
+import { addClientFailureThrottle } from './client-failure-throttle.js';
 import type { HttpDeps } from './deps.js';
 import { MALFORMED, MalformedFormError, parseForm, parseQuery } from './form-parsing.js';
 import { loggerOptions, requestId, type LoggerSetting } from './logging.js';
@@ -104,6 +105,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   );
 
   if (operations) await addOperations(app, operations);
+  await addClientFailureThrottle(app, deps.clientFailureThrottle);
   await app.register(discoveryRoutes, { deps });
   await app.register(authorizeRoutes, { deps });
   await app.register(loginPageRoutes, { deps });

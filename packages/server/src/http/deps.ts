@@ -1,4 +1,5 @@
 import type { SignInThrottle } from '../protocol/authorization/sign-in-throttle.js';
+import type { ClientFailureThrottle } from './client-failure-throttle.js';
 import type { ProtocolContext } from '../protocol/context.js';
 import type { LogoutNotifier } from '../protocol/logout/backchannel-delivery.js';
 import type { TokenEndpoint } from '../protocol/token/token-endpoint.js';
@@ -15,4 +16,6 @@ export interface HttpDeps {
   readonly backchannel: { readonly notifier: LogoutNotifier; readonly waitMs: number };
   /** Throttling of failed sign-ins per account and address, on the shared rate limiter. */
   readonly signInThrottle: SignInThrottle;
+  /** 429 after repeated invalid_client / invalid_grant answers to one client at one address. */
+  readonly clientFailureThrottle: ClientFailureThrottle;
 }

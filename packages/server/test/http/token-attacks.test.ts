@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningLatchkey } from '../../src/server.js';
+import { basicAuth, obtainCode, postToken, redeemCode } from '../helpers/flows.js';
+import { startTestServer, TestClock, THIRD_PARTY_APP, WEB_APP } from '../helpers/test-server.js';
+
+describe('guessing at the token endpoint', () => {
+  let server: RunningLatchkey;
+  const clock = new TestClock();
+  before(async () => {
+    server = await startTestServer({ clock });
+  });
+  after(() => server.close());
+
+  const codeGrant = (code = 'x'.repeat(43)) => ({ grant_type: 'authorization_code', code, redirect_uri: WEB_APP.callback, code_verifier: 'v'.repeat(43) });
+
+  it('B11.2 repeated bad secrets for one client are answered 429 for a while, the right secret included', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 35; i++) {
+      statuses.push((await postToken(server, codeGrant(), { authorization: basicAuth(WEB_APP.client_id, `wrong-secret-${i}`) })).status);
+    }
+    const first = statuses.indexOf(429);
+    assert.ok(first >= 30 && first <= 31, `first 429 at ${first + 1}: ${statuses.join(',')}`);
+    const refused = await postToken(server, codeGrant(), { authorization: basicAuth(WEB_APP.client_id, WEB_APP.client_secret) });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error, 'temporarily_unavailable');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal(refused.headers.get('cache-control'), 'no-store');
+    assert.ok(!JSON.stringify(refused.body).includes('wrong-secret'));
+
+    // Another client at the same address is not affected, nor is the client once the window passed.
+    const other = await postToken(server, { ...codeGrant(), redirect_uri: THIRD_PARTY_APP.callback, client_id: THIRD_PARTY_APP.client_id, client_secret: THIRD_PARTY_APP.client_secret });
+    assert.equal(other.body.error, 'invalid_grant');
+    clock.advance(121);
+    const code = await obtainCode(server);
+    assert.equal((await redeemCode(server, code)).status, 200);
+  });
+
+  it('B11.2 repeated unknown codes are answered 429 too, and revocation and introspection count alike', async () => {
+    clock.advance(121);
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      statuses.push((await postToken(server, codeGrant(`unknown-code-${i}`), { authorization: basicAuth(WEB_APP.client_id, WEB_APP.client_secret) })).status);
+    }
+    assert.deepEqual(new Set(statuses.slice(0, 30)), new Set([400]));
+    assert.equal(statuses.at(-1), 429);
+    const revoke = await fetch(`${server.issuer}oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(WEB_APP.client_id, WEB_APP.client_secret) },
+      body: 'token=x',
+    });
+    assert.equal(revoke.status, 429);
+    await revoke.body?.cancel();
+  });
+});
