@@ -7,7 +7,13 @@ import { permissionSchema, roleSchema } from './rbac-schema.js';
  * The tenant file, in Auth0 Management API field names, so a tenant exported from Auth0 reads
  * the same. Unknown fields are refused rather than silently ignored.
  */
-const absoluteUrl = z.string().url();
+// Schemes a browser runs or reads locally rather than navigating to an application: never a
+// redirect target (a private-use scheme of a native app, RFC 8252 §7.1, is fine).
+const UNSAFE_SCHEMES = /^\s*(javascript|data|vbscript|file|blob):/i;
+const absoluteUrl = z
+  .string()
+  .url()
+  .refine((url) => !UNSAFE_SCHEMES.test(url), 'must not be a javascript:, data:, vbscript:, file: or blob: URL');
 
 /**
  * Auth0's client `refresh_token` object. Refresh tokens always rotate here; the defaults are
