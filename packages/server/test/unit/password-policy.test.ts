@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { hash } from '@node-rs/argon2';
 import { hashPassword, needsRehash, verifyPassword } from '../../src/crypto/passwords.js';
 import { parseTenant, TenantFileError } from '../../src/tenant/import-tenant.js';
+import { registerUser, RegistrationDeniedError } from '../../src/protocol/users/register-user.js';
+import { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
+import { TestClock } from '../helpers/test-server.js';
 import { checkPassword, commonPasswords, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/protocol/users/password-policy.js';
 
 describe('password policy (ASVS 6.2)', () => {
@@ -42,6 +45,22 @@ describe('password policy (ASVS 6.2)', () => {
     assert.throws(() => parseTenant(user('x'.repeat(257))), /users\[0\]\.password: must be at most 256/);
     assert.throws(() => parseTenant(user('carol@example.test')), /users\[0\]\.password: must not be the email address/);
     assert.equal(parseTenant(user('a long passphrase')).users[0]!.password, 'a long passphrase');
+  });
+
+  it('B11.3 registering a user obeys the policy too, before anything is stored', async () => {
+    const storage = await KyselyStorage.open('sqlite::memory:');
+    try {
+      const ctx = { storage, clock: new TestClock(), settings: { issuer: 'https://login.example.test/' } };
+      await assert.rejects(
+        registerUser(ctx, { email: 'dave@example.test', password: 'iloveyou1' }),
+        (error: unknown) => error instanceof RegistrationDeniedError && error.reason === 'password_policy' && /most common passwords/.test(error.userMessage),
+      );
+      assert.equal(await storage.users.findByEmail('dave@example.test'), undefined);
+      const { user } = await registerUser(ctx, { email: 'dave@example.test', password: 'a long passphrase of dave' });
+      assert.match(user.password_hash!, /^\$argon2id\$/);
+    } finally {
+      await storage.close();
+    }
   });
 });
 

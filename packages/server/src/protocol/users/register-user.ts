@@ -4,6 +4,7 @@ import { DATABASE_CONNECTION, requestEvent, userEvent, type RequestInfo } from '
 import { setMetadata } from '../actions/post-login.js';
 import type { ProtocolContext } from '../context.js';
 import type { User } from '../model.js';
+import { checkPassword, describePasswordProblem } from './password-policy.js';
 
 /** What registering a user needs: storage, time, the issuer (the tenant's name) and the actions. */
 export type RegistrationContext = Pick<ProtocolContext, 'storage' | 'clock' | 'actions'> & { settings: { issuer: string } };
@@ -41,6 +42,9 @@ export interface Registration {
  */
 export async function registerUser(ctx: RegistrationContext, input: RegistrationInput, info?: RequestInfo): Promise<Registration> {
   const email = input.email.trim().toLowerCase();
+  // ASVS 6.2: whatever the way in (CLI, a future sign-up page), the password policy holds.
+  const problem = checkPassword(input.password, { email });
+  if (problem) throw new RegistrationDeniedError('password_policy', `The password ${describePasswordProblem(problem)}.`);
   if (await ctx.storage.users.findByEmail(email)) throw new RegistrationDeniedError('user_exists', 'The user already exists.');
   const now = ctx.clock.now();
   const user: User = {
