@@ -71,6 +71,7 @@ async function runServer(config: Config): Promise<number> {
   if (isWorker()) return new Promise<number>(() => {});
   console.log(`Latchkey listening on ${server.url.replace('0.0.0.0', 'localhost')} (issuer ${server.issuer})`);
   console.log(`  discovery: ${server.issuer}.well-known/openid-configuration`);
+  console.log('  quickstart: npm run demo (a web app, an API and a user on :3000, :3010 and :4000; stop this server first)');
   if ((await server.storage.clients.count()) === 0) {
     console.log(`
   The database has no application yet. To try the sign-in flow:
