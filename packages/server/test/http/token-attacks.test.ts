@@ -53,3 +53,46 @@ describe('guessing at the token endpoint', () => {
     await revoke.body?.cancel();
   });
 });
+
+/** The lower quartile: the least disturbed by load elsewhere on the machine. */
+function lowerQuartile(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 4)]!;
+}
+
+describe('client authentication timing', () => {
+  let server: RunningLatchkey;
+  before(async () => {
+    server = await startTestServer({ clientFailureLimit: { limit: 1_000_000, window: 60 } });
+  });
+  after(() => server.close());
+
+  // 300 a class by default to keep the suite quick; TIMING_SAMPLES=1000 runs the checklist's size.
+  const samples = Number(process.env.TIMING_SAMPLES ?? 300);
+
+  it('B10.1 a secret with the right prefix, an entirely wrong one and an unknown client take the same time', async () => {
+    const grant = { grant_type: 'authorization_code', code: 'x'.repeat(43), redirect_uri: WEB_APP.callback, code_verifier: 'v'.repeat(43) };
+    const classes = {
+      prefix: basicAuth(WEB_APP.client_id, `${WEB_APP.client_secret.slice(0, -1)}!`),
+      wrong: basicAuth(WEB_APP.client_id, 'w'.repeat(WEB_APP.client_secret.length)),
+      unknown: basicAuth('no-such-client', WEB_APP.client_secret),
+    };
+    const times: Record<keyof typeof classes, number[]> = { prefix: [], wrong: [], unknown: [] };
+    const names = Object.keys(classes) as Array<keyof typeof classes>;
+    for (let i = 0; i < samples + 50; i++) {
+      for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+        const started = process.hrtime.bigint();
+        const response = await postToken(server, grant, { authorization: classes[name] });
+        if (i >= 50) times[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+        assert.equal(response.status, 401);
+        assert.equal(response.body.error, 'invalid_client');
+      }
+    }
+    const q = Object.fromEntries(names.map((name) => [name, Math.round(lowerQuartile(times[name]) * 1000) / 1000])) as Record<keyof typeof classes, number>;
+    console.log(`client authentication timing, lower quartile of ${samples} each (ms): ${JSON.stringify(q)}`);
+    // The secret is hashed and compared in constant time: its prefix cannot matter.
+    assert.ok(Math.abs(q.prefix - q.wrong) < 0.2 * Math.min(q.prefix, q.wrong) + 0.1, 'prefix vs wrong');
+    // An unknown client is compared against a stand-in hash; only the lookup may differ (see SECURITY.md).
+    assert.ok(Math.abs(q.unknown - q.wrong) < 0.5 * q.wrong + 0.2, 'unknown vs known client');
+  });
+});
