@@ -33,17 +33,7 @@ const api = await startApi({
   port: Number(new URL(config.apiURL).port || 80),
   host: 'localhost',
 });
-const app = await startWebApp({
-  issuerBaseURL: latchkey.issuer,
-  baseURL: config.baseURL,
-  clientID: config.clientID,
-  clientSecret: config.clientSecret,
-  secret: config.secret,
-  apiURL: config.apiURL,
-  apiAudience: config.apiAudience,
-  port: config.port,
-  host: 'localhost',
-});
+const app = await startWebApp({ ...config, issuerBaseURL: latchkey.issuer, host: 'localhost' });
 
 console.log(`Latchkey     ${latchkey.issuer}  (in-memory database, seeded with the demo tenant)`);
 console.log(`example API  ${config.apiURL}  (GET /api/public, /api/private, /api/messages; listening on ${api.url})`);

@@ -6,17 +6,7 @@ const config = loadWebAppConfig();
 if (config.generatedSecret) {
   console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the app restarts');
 }
-const app = await startWebApp({
-  issuerBaseURL: config.issuerBaseURL,
-  baseURL: config.baseURL,
-  clientID: config.clientID,
-  clientSecret: config.clientSecret,
-  secret: config.secret,
-  apiURL: config.apiURL,
-  apiAudience: config.apiAudience,
-  port: config.port,
-  host: process.env['HOST'] ?? 'localhost',
-});
+const app = await startWebApp({ ...config, host: process.env['HOST'] ?? 'localhost' });
 console.log(`example web app listening on ${app.url} (public URL ${config.baseURL}, issuer ${config.issuerBaseURL})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
