@@ -121,6 +121,6 @@ export async function serviceSkipReason(service: 'postgres' | 'redis'): Promise<
   if (await reachable(url, service === 'postgres' ? 5432 : 6379)) return undefined;
   const reason = `${service === 'postgres' ? 'PostgreSQL' : 'Redis'} is not reachable at ${new URL(url).host}`;
   if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${reason} (required in CI)`);
-  console.log(`# skipped: ${reason}`);
+  console.log(`skipped: ${reason}`);
   return reason;
 }
