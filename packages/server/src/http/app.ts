@@ -1,12 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
+import { addBodyParsers } from './body-parsers.js';
 import { addClientFailureThrottle } from './client-failure-throttle.js';
 import type { HttpDeps } from './deps.js';
-import { MALFORMED, MalformedFormError, parseForm, parseQuery } from './form-parsing.js';
+import { MALFORMED, MalformedFormError, parseQuery } from './form-parsing.js';
 import { loggerOptions, requestId, type LoggerSetting } from './logging.js';
 import { addOperations, type OperationsOptions } from './operations.js';
 import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
@@ -68,7 +68,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   // Only form and JSON bodies are OAuth requests; anything else is 415.
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
-  await app.register(fastifyFormbody, { parser: (text: string) => parseForm(text), bodyLimit: BODY_LIMIT });
+  addBodyParsers(app, BODY_LIMIT);
   await app.register(fastifyHelmet, helmetOptions(new URL(issuer).protocol === 'https:'));
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',

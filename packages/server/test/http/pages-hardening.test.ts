@@ -142,7 +142,7 @@ describe('an https issuer', () => {
   // The server listens on plain http here (TLS ends at a proxy); URLs of the issuer are mapped to it.
   const local = (url: string) => url.replace(issuer, server.url);
 
-  it('B7.2 B6.1 names its cookies __Host-, marks them Secure and HttpOnly, and sends HSTS for a year', async () => {
+  it('B7.2 B6.1 C3.5 names its cookies __Host-, marks them Secure and HttpOnly, and sends HSTS for a year', async () => {
     const browser = new Browser();
     const start = await browser.get(`${server.url}authorize?${new URLSearchParams(webParams())}`);
     const page = await browser.get(local(start.location!));
@@ -165,5 +165,8 @@ describe('an https issuer', () => {
       assert.match(line, /; SameSite=Lax/i);
       assert.doesNotMatch(line, /; Domain=/i, 'a __Host- cookie has no Domain');
     }
+    const session = cookies.find((line) => line.startsWith('__Host-latchkey.session='))!;
+    const value = decodeURIComponent(session.slice(session.indexOf('=') + 1, session.indexOf(';')));
+    assert.ok(Buffer.from(value, 'base64url').length >= 32, 'C3.5 a session id of 256 random bits');
   });
 });

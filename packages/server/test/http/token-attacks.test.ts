@@ -54,6 +54,33 @@ describe('guessing at the token endpoint', () => {
   });
 });
 
+describe('bodies that are not UTF-8', () => {
+  let server: RunningLatchkey;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('B15.2 raw bytes that are not UTF-8 in a form or JSON body are invalid_request, never replaced and used', async () => {
+    const invalid = Buffer.from([0xff, 0xfe, 0xc3, 0x28]);
+    const bodies: Array<[string, Buffer]> = [
+      ['application/x-www-form-urlencoded', Buffer.concat([Buffer.from('grant_type=authorization_code&code='), invalid])],
+      ['application/json', Buffer.concat([Buffer.from('{"grant_type":"authorization_code","code":"'), invalid, Buffer.from('"}')])],
+    ];
+    for (const [type, body] of bodies) {
+      for (const path of ['oauth/token', 'oauth/revoke', 'oauth/introspect']) {
+        const response = await fetch(`${server.issuer}${path}`, { method: 'POST', headers: { 'content-type': type, authorization: basicAuth(WEB_APP.client_id, WEB_APP.client_secret) }, body });
+        const answer = (await response.json()) as { error: string };
+        assert.equal(response.status, 400, `${type} ${path}`);
+        assert.equal(answer.error, 'invalid_request', `${type} ${path}`);
+      }
+    }
+    // Valid UTF-8 still reads, and the server still serves.
+    const code = await obtainCode(server);
+    assert.equal((await redeemCode(server, code)).status, 200);
+  });
+});
+
 /** The lower quartile: the least disturbed by load elsewhere on the machine. */
 function lowerQuartile(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
