@@ -218,3 +218,27 @@ describe('sign-in attacks: user enumeration by timing', () => {
     assert.ok(unknown > known * 0.75 && unknown < known * 1.33, `known ${known} ms, unknown ${unknown} ms`);
   });
 });
+
+describe('sign-in attacks: oversized input', () => {
+  let server: RunningLatchkey;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('B15.2 an oversized email or password is a failed sign-in like any other, and an oversized form is refused', async () => {
+    const browser = new Browser();
+    const form = await openLogin(server, browser);
+    const normal = await signIn(server, browser, form, ALICE.email, 'wrong password');
+    for (const [email, password] of [[ALICE.email, `${ALICE.password}${'x'.repeat(10_000)}`], [`${'a'.repeat(10_000)}@example.test`, ALICE.password]] as const) {
+      const response = await signIn(server, browser, form, email, password);
+      assert.equal(response.status, 400);
+      assert.equal(comparable(response.text), comparable(normal.text));
+      assert.ok(response.text.length < normal.text.length + 400, 'the long input is not echoed back');
+    }
+    const huge = await signIn(server, browser, form, ALICE.email, 'x'.repeat(70_000));
+    assert.equal(huge.status, 413);
+    assert.match(huge.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal((await signIn(server, browser, form, ALICE.email, ALICE.password)).status, 303);
+  });
+});
