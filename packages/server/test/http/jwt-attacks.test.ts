@@ -1,7 +1,7 @@
 /**
  * JWT attacks wherever Latchkey verifies a JWT it is handed: the id_token_hint of /authorize and
- * of logout, bearer tokens at userinfo, and client assertions (which Latchkey does not accept at
- * all). RFC 8725 §2.1, §3.1, §3.11; ASVS 9.1.2, 9.1.3, 9.2.2.
+ * of logout, bearer tokens at userinfo, the state of /continue (a post-login action's return), and
+ * client assertions (which Latchkey does not accept at all). RFC 8725 §2.1, §3.1, §3.11; ASVS 9.1.2, 9.1.3, 9.2.2.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,15 @@ describe('forged JWTs', () => {
       assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/, name);
     }
     assert.equal((await getUserinfo(server, idToken)).status, 401, 'an ID token is not an access token');
+  });
+
+  it('B14.1 B14.2 B14.3 B14.4 /continue refuses every forged or foreign token as its state, with a page and no redirect', async () => {
+    for (const [name, token] of [...forged, ['the ID token', idToken] as const]) {
+      const response = await browser.get(`${server.issuer}continue?${new URLSearchParams({ state: token })}`);
+      assert.equal(response.status, 400, name);
+      assert.equal(response.location, undefined, name);
+      assert.match(response.headers.get('content-type') ?? '', /text\/html/, name);
+    }
   });
 
   it('B9.1 client assertions are not a way in: every one is invalid_client, whatever its alg', async () => {
