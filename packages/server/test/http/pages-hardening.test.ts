@@ -101,7 +101,7 @@ describe('headers of pages and redirects', () => {
     for (const page of pages) assertHardenedPage(page);
   });
 
-  it('B13.2 B4.1 redirects that carry a code or an error send no referrer, are never cached, and name the issuer', async () => {
+  it('B13.2 B4.1 B3.4 redirects that carry a code or an error send no referrer, are never cached, and name the issuer', async () => {
     const browser = new Browser();
     const signedIn = await authorizeInBrowser(browser, server.issuer, webParams(), ALICE);
     const silent = await browser.get(`${server.issuer}authorize?${new URLSearchParams(webParams({ prompt: 'none' }))}`);
