@@ -104,6 +104,40 @@ describe('form and query parsing (property)', () => {
   });
 });
 
+describe('error descriptions (property)', () => {
+  it('B15.3 every error_description keeps to the RFC 6749 §5.2 charset: no CR, LF, TAB, quote or backslash', async () => {
+    const charset = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+    fc.assert(
+      fc.property(tricky(80), (text) => {
+        assert.match(new OAuthError('invalid_request', text).description!, charset);
+        // Parameter names end up in descriptions of repeated or oversized parameters.
+        try {
+          readParams({ [text]: ['a', 'b'] });
+        } catch (error) {
+          assert.match((error as OAuthError).description!, charset);
+        }
+      }),
+      RUNS,
+    );
+    const owner: Client = {
+      client_id: 'c1', client_secret_hash: 'h', name: 'C1', app_type: 'regular_web', callbacks: ['https://rp.test/cb'],
+      allowed_logout_urls: [], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic', is_first_party: true,
+    };
+    await fc.assert(
+      fc.asyncProperty(tricky(30), async (name) => {
+        fc.pre(!['client_id', 'redirect_uri', 'state', 'response_mode'].includes(name));
+        const raw = { client_id: 'c1', redirect_uri: 'https://rp.test/cb', [name]: ['x', 'y'] };
+        await assert.rejects(validateAuthorizationRequest(raw, { findClient: async () => owner, findResourceServer: async () => undefined }), (error: unknown) => {
+          assert.ok(error instanceof AuthorizationError);
+          assert.match(error.description!, charset);
+          return true;
+        });
+      }),
+      RUNS,
+    );
+  });
+});
+
 describe('credentials and tokens in requests (property)', () => {
   const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
 
