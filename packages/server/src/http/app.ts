@@ -4,6 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
 import { addBodyParsers } from './body-parsers.js';
+import { clientErrorHandler } from './client-error.js';
 import { addClientFailureThrottle } from './client-failure-throttle.js';
 import type { HttpDeps } from './deps.js';
 import { MALFORMED, MalformedFormError, parseQuery } from './form-parsing.js';
@@ -63,6 +64,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
       querystringParser: parseQuery,
     },
     return503OnClosing: true,
+    clientErrorHandler,
   });
 
   // Only form and JSON bodies are OAuth requests; anything else is 415.

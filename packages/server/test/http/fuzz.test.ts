@@ -311,6 +311,11 @@ describe('fuzzing every endpoint of a running server', () => {
           if (response.text.includes(secret)) problems.push(`${what}: echoes a secret`);
         }
         if (/\$argon2id\$|"(d|p|q|dp|dq|qi)":"/.test(response.text)) problems.push(`${what}: a password hash or private key member`);
+        // Errors are OAuth-shaped (or pages): never Fastify's or Node's own error body.
+        if (response.status >= 400 && !/"error":"[a-z_]+"|<!doctype html>|^HTTP\/1\.1 \d{3} [^\r]*\r\n(?:[^\r]+\r\n)*\r\n$/i.test(response.text)) {
+          problems.push(`${what}: not an OAuth error: ${response.text.slice(0, 200)}`);
+        }
+        if (/"statusCode":\d/.test(response.text)) problems.push(`${what}: Fastify's error shape`);
         if (response.text.includes(sourceRoot) || /\n\s+at .+:\d+:\d+\)?\n/.test(response.text) || response.text.includes('node_modules')) {
           problems.push(`${what}: a stack trace or source path`);
         }
