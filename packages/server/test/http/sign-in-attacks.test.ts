@@ -81,6 +81,11 @@ describe('sign-in attacks: brute force and credential stuffing', () => {
     assert.match(locked!.text, /Too many sign-in attempts\. Try again in/);
     assert.match(locked!.text, /<form method="post"/, 'the page keeps its form, to try again later');
     assert.equal(locked!.headers.get('cache-control'), 'no-store');
+    // The security event log tells the lock apart (Auth0's "Blocked Account"); the user is not told more.
+    const blocked = await server.storage.securityEvents.list({ types: ['limit_wc'] });
+    assert.equal(blocked.length, 15);
+    assert.equal(blocked[0]!.user_name, ALICE.email);
+    assert.equal(blocked[0]!.client_id, WEB_APP.client_id);
 
     // The right password does not get through the lock from a browser with no history.
     const stranger = new Browser();
@@ -142,6 +147,9 @@ describe('sign-in attacks: brute force and credential stuffing', () => {
     const firstRefusal = statuses.indexOf(429);
     assert.ok(firstRefusal > 0 && firstRefusal <= 31, `first 429 at attempt ${firstRefusal + 1}`);
     assert.ok(statuses.slice(firstRefusal).every((status) => status === 429));
+    const blocked = await server.storage.securityEvents.list({ types: ['limit_mu'] });
+    assert.equal(blocked.length, 50 - firstRefusal);
+    assert.equal(blocked[0]!.ip, '127.0.0.1');
     // Every browser at that address without history waits too, whatever the account.
     const other = new Browser();
     assert.equal((await signIn(server, other, await openLogin(server, other), BOB.email, BOB.password)).status, 429);

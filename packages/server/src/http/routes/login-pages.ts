@@ -10,6 +10,7 @@ import {
   submitLogin,
 } from '../../protocol/authorization/authorization-flow.js';
 import { describeScopes } from '../../protocol/authorization/describe-scopes.js';
+import { recordBlockedLogin } from '../../protocol/events/login-events.js';
 import type { HttpDeps } from '../deps.js';
 import { requestInfo } from '../request-info.js';
 import { renderConsent, renderLogin } from '../pages/render.js';
@@ -79,6 +80,8 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
     const attempt = deps.signInThrottle.attempt(email, request.ip, request.cookies[cookies.deviceName]);
     const decision = await deps.signInThrottle.begin(attempt);
     if (!decision.allowed) {
+      const { client } = await loadInteraction(ctx, state);
+      await recordBlockedLogin(ctx, client, email, decision.blocked, requestInfo(request));
       reply.header('Retry-After', String(decision.retryAfter));
       return showLogin(request, reply, 429, email.slice(0, 320), `Too many sign-in attempts. Try again in ${waitText(decision.retryAfter)}.`);
     }

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { randomToken } from '../../crypto/random.js';
-import type { RateLimit, RateLimiter } from '../../limits/rate-limiter.js';
+import type { RateLimit, RateLimiter, RateLimitState } from '../../limits/rate-limiter.js';
 import type { Clock } from '../context.js';
 
 /**
@@ -49,7 +49,8 @@ export interface SignInAttempt {
 
 export type ThrottleDecision =
   | { readonly allowed: true }
-  | { readonly allowed: false; readonly retryAfter: number };
+  /** `blocked`: what the lock is on — the account (or its trusted device), or the client's address. */
+  | { readonly allowed: false; readonly retryAfter: number; readonly blocked: 'account' | 'address' };
 
 /**
  * Throttling of the password check, on the shared rate limiter (one process, or every instance
@@ -78,12 +79,14 @@ export class SignInThrottle {
    * password may be checked; when not, the seconds until it may.
    */
   async begin(attempt: SignInAttempt): Promise<ThrottleDecision> {
-    const states = await Promise.all([
-      ...this.attemptCounters(attempt).map(([key, limit]) => this.limiter.hit(key, limit)),
-      ...this.failureCounters(attempt).map(([key, limit]) => this.limiter.peek(key, limit)),
+    const [account, address] = await Promise.all([
+      Promise.all(this.attemptCounters(attempt).map(([key, limit]) => this.limiter.hit(key, limit))),
+      Promise.all(this.failureCounters(attempt).map(([key, limit]) => this.limiter.peek(key, limit))),
     ]);
-    const retryAfter = Math.max(0, ...states.filter((state) => !state.allowed).map((state) => state.retryAfter));
-    return retryAfter > 0 ? { allowed: false, retryAfter } : { allowed: true };
+    const wait = (states: RateLimitState[]) => Math.max(0, ...states.filter((state) => !state.allowed).map((state) => state.retryAfter));
+    const [accountWait, addressWait] = [wait(account), wait(address)];
+    if (accountWait === 0 && addressWait === 0) return { allowed: true };
+    return { allowed: false, retryAfter: Math.max(accountWait, addressWait), blocked: accountWait >= addressWait ? 'account' : 'address' };
   }
 
   /** A wrong password: counted against the client's address too. */
