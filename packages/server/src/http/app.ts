@@ -20,7 +20,7 @@ import { logoutRoutes } from './routes/logout.js';
 import { revocationRoutes } from './routes/revocation.js';
 import { tokenRoutes } from './routes/token.js';
 import { userinfoRoutes } from './routes/userinfo.js';
-import { helmetOptions } from './security-headers.js';
+import { apiSecurityHeaders, helmetOptions } from './security-headers.js';
 
 export interface AppOptions {
   deps: HttpDeps;
@@ -71,7 +71,6 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   addBodyParsers(app, BODY_LIMIT);
-  await app.register(fastifyHelmet, helmetOptions(new URL(issuer).protocol === 'https:'));
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: deps.cookies.csrfName,
@@ -85,20 +84,11 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
     },
   });
 
-  app.addHook('onRequest', async (request) => {
-    if ((request.query as Record<symbol, unknown>)[MALFORMED]) throw new MalformedFormError();
-  });
-
-  // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).
-  const ownOrigin = new URL(issuer).origin;
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'POST' && request.url.startsWith('/u/')) {
-      const origin = request.headers.origin;
-      if (origin !== undefined && origin !== ownOrigin && origin !== 'null') {
-        return sendErrorPage(reply, 403, 'This form was sent from another site and was refused.', 'invalid_request');
-      }
-    }
-    return undefined;
+  // A callback hook, not an async one: it runs on every request, including the hot paths.
+  const secure = new URL(issuer).protocol === 'https:';
+  app.addHook('onRequest', (request, reply, done) => {
+    apiSecurityHeaders(reply, secure);
+    done((request.query as Record<symbol, unknown>)[MALFORMED] ? new MalformedFormError() : undefined);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => renderError(error, request, reply, issuer));
@@ -109,14 +99,30 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   if (operations) await addOperations(app, operations);
   await addClientFailureThrottle(app, deps.clientFailureThrottle);
   await app.register(discoveryRoutes, { deps });
-  await app.register(authorizeRoutes, { deps });
-  await app.register(loginPageRoutes, { deps });
-  await app.register(continueRoutes, { deps });
   await app.register(tokenRoutes, { deps });
   await app.register(userinfoRoutes, { deps });
   await app.register(revocationRoutes, { deps });
   await app.register(introspectionRoutes, { deps });
-  await app.register(logoutRoutes, { deps });
+
+  // The browser-facing endpoints, in their own context: only they pay for helmet's full set of
+  // headers and the per-response CSP nonces; the JSON endpoints get the cheap headers above.
+  await app.register(async (pages) => {
+    await pages.register(fastifyHelmet, helmetOptions(secure));
+    // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).
+    const ownOrigin = new URL(issuer).origin;
+    pages.addHook('onRequest', (request, reply, done) => {
+      const origin = request.headers.origin;
+      if (request.method === 'POST' && origin !== undefined && origin !== ownOrigin && origin !== 'null') {
+        sendErrorPage(reply, 403, 'This form was sent from another site and was refused.', 'invalid_request');
+        return;
+      }
+      done();
+    });
+    await pages.register(authorizeRoutes, { deps });
+    await pages.register(loginPageRoutes, { deps });
+    await pages.register(continueRoutes, { deps });
+    await pages.register(logoutRoutes, { deps });
+  });
   return app;
 }
 

@@ -32,3 +32,12 @@ export function helmetOptions(secure: boolean) {
     crossOriginEmbedderPolicy: false,
   };
 }
+
+/**
+ * The headers every response gets, set directly (no per-request work beyond two assignments):
+ * no MIME sniffing, and HSTS when the issuer is https. Pages get helmet's full set on top.
+ */
+export function apiSecurityHeaders(reply: FastifyReply, secure: boolean): void {
+  reply.header('x-content-type-options', 'nosniff');
+  if (secure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
