@@ -11,6 +11,9 @@ export function withSecurityEventListener(
   listener: (event: SecurityEvent) => void,
   onError: (error: unknown, event: SecurityEvent) => void,
 ): Storage {
+  storage.securityEvents.onWriteError = (error, events) => {
+    for (const event of events) onError(error, event);
+  };
   const securityEvents = {
     ...storage.securityEvents,
     record: async (event: SecurityEvent) => {

@@ -6,9 +6,9 @@ import type {
   Grant,
   Interaction,
   LoginSession,
+  RefreshToken,
   Permission,
   PostLoginState,
-  RefreshToken,
   ResourceServer,
   Role,
   User,
@@ -177,7 +177,12 @@ export interface ConsentRepository {
 
 /** The security event log (Auth0's log events), append-only. */
 export interface SecurityEventRepository {
+  /** Queues the event; it is written within a few milliseconds, batched with others. */
   record(event: SecurityEvent): Promise<void>;
+  /** Writes every queued event now. */
+  flush(): Promise<void>;
+  /** Told of events a background write lost (the server logs them); record() itself never fails on a write. */
+  onWriteError?: ((error: unknown, events: SecurityEvent[]) => void) | undefined;
   /** Newest first. */
   list(filter?: SecurityEventFilter): Promise<SecurityEvent[]>;
   /** Deletes at most `limit` events older than `cutoff` and returns how many went. */
@@ -202,13 +207,13 @@ export interface Storage {
   readonly grants: GrantRepository;
   readonly consents: ConsentRepository;
   readonly settings: SettingRepository;
-  readonly roles: RoleRepository;
-  readonly permissions: PermissionRepository;
   readonly securityEvents: SecurityEventRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly revokedAccessTokens: RevokedAccessTokenRepository;
   readonly clientGrants: ClientGrantRepository;
   readonly sessionClients: SessionClientRepository;
   readonly housekeeping: HousekeepingRepository;
+  readonly roles: RoleRepository;
+  readonly permissions: PermissionRepository;
   close(): Promise<void>;
 }

@@ -23,7 +23,6 @@ import type {
   UserTable,
 } from './schema.js';
 import { openDatabase, migrateToLatest, type DialectName } from './database.js';
-import { randomToken } from '../../crypto/random.js';
 import { securityEventRepository } from './security-event-repository.js';
 import {
   clientGrantRepository,
@@ -33,6 +32,7 @@ import {
   rotateSigningKey,
   sessionClientRepository,
 } from './token-lifecycle-repositories.js';
+import { randomToken } from '../../crypto/random.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -128,6 +128,7 @@ export class KyselyStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.securityEvents.flush();
     await this.db.destroy();
   }
 

@@ -209,13 +209,13 @@ export interface Database {
   grants: GrantTable;
   consents: ConsentTable;
   settings: SettingTable;
-  roles: RoleTable;
-  role_permissions: RolePermissionTable;
-  user_roles: UserRoleTable;
-  user_permissions: UserPermissionTable;
   security_events: SecurityEventTable;
   refresh_tokens: RefreshTokenTable;
   revoked_access_tokens: RevokedAccessTokenTable;
   client_grants: ClientGrantTable;
   session_clients: SessionClientTable;
+  roles: RoleTable;
+  role_permissions: RolePermissionTable;
+  user_roles: UserRoleTable;
+  user_permissions: UserPermissionTable;
 }
