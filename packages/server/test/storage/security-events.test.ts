@@ -41,6 +41,23 @@ for (const backend of ['sqlite', 'postgres'] as const satisfies readonly TestBac
       await database.drop();
     });
 
+    it('writes events in batches, in order, and flushes before reading', async () => {
+      for (let i = 0; i < 450; i++) await storage.securityEvents.record(event({ id: `batch-${String(i).padStart(3, '0')}`, date: 50, type: 'sccft' }));
+      const batch = await storage.securityEvents.list({ types: ['sccft'], to: 51, limit: 1000 });
+      assert.equal(batch.length, 450);
+      await storage.securityEvents.deleteBefore(51, 1000);
+    });
+
+    it('reports a lost background write to onWriteError instead of failing record()', async () => {
+      const lost: string[] = [];
+      const broken = await KyselyStorage.open(database.url);
+      broken.securityEvents.onWriteError = (_error, events) => lost.push(...events.map((e) => e.id));
+      await broken.db.destroy();
+      await broken.securityEvents.record(event({ id: 'lost-1' }));
+      await broken.securityEvents.flush();
+      assert.deepEqual(lost, ['lost-1']);
+    });
+
     it('lists newest first, keeping every field', async () => {
       const events = await storage.securityEvents.list();
       assert.deepEqual(events.map((e) => e.id), ['e', 'd', 'c', 'b', 'a']);
