@@ -39,6 +39,9 @@ export const latchkey: Target = {
         LATCHKEY_ISSUER: issuer,
         LATCHKEY_DATABASE: `sqlite:${join(workDir, `latchkey-${id}.db`)}`,
         LATCHKEY_TENANT_FILE: tenantFile,
+        // The peer writes no log line per request; neither does Latchkey here (its access log is
+        // on by default in production and costs a share of throughput: see bench/README.md).
+        LATCHKEY_LOG_LEVEL: 'warn',
       },
       logFile: join(workDir, `latchkey-${id}.log`),
     });
