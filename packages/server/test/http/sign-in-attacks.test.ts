@@ -214,15 +214,16 @@ describe('sign-in attacks: user enumeration by timing', () => {
     await attempt('unknown', -1);
     times.known.length = 0;
     times.unknown.length = 0;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 30; i++) {
       await attempt(i % 2 === 0 ? 'known' : 'unknown', i);
       await attempt(i % 2 === 0 ? 'unknown' : 'known', i);
     }
     const known = lowerQuartile(times.known);
     const unknown = lowerQuartile(times.unknown);
-    console.log(`sign-in timing, lower quartile of 20: wrong password ${known.toFixed(1)} ms, unknown email ${unknown.toFixed(1)} ms`);
-    // Both verify an argon2id hash; without the dummy hash the unknown email would answer in ~1 ms.
-    assert.ok(unknown > known * 0.75 && unknown < known * 1.33, `known ${known} ms, unknown ${unknown} ms`);
+    console.log(`sign-in timing, lower quartile of 30: wrong password ${known.toFixed(1)} ms, unknown email ${unknown.toFixed(1)} ms`);
+    // Both verify an argon2id hash; without the dummy hash an unknown email answers about four times
+    // faster. The bounds are wide because other work on the machine shifts single measurements.
+    assert.ok(unknown > known * 0.5 && unknown < known * 2, `known ${known} ms, unknown ${unknown} ms`);
   });
 });
 
