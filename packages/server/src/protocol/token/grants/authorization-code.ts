@@ -4,10 +4,9 @@ import { invalidGrant, invalidRequest } from '../../errors.js';
 import type { AuthorizationCode, Client, Grant } from '../../model.js';
 import type { Params } from '../../params.js';
 import { verifyS256 } from '../../pkce.js';
-import { formatScope } from '../../scope.js';
-import { issueAccessToken, issueIdToken } from '../../tokens/issue-tokens.js';
 import { userTokenExtras } from '../../tokens/user-token-extras.js';
 import { issueRefreshToken, mayIssueRefreshToken } from '../../tokens/refresh-tokens.js';
+import { issueUserTokenResponse } from '../../tokens/user-token-response.js';
 import type { GrantHandler, TokenResponse } from './grant-handler.js';
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3). */
@@ -50,37 +49,17 @@ export const authorizationCodeGrant: GrantHandler = {
     };
     await ctx.storage.grants.create(grant);
 
-    const accessToken = await issueAccessToken(ctx, {
+    return issueUserTokenResponse(ctx, {
       client,
-      subject: user.user_id,
-      scope: extras.accessTokenScope,
+      user,
+      grant,
+      scope: code.scope,
       resourceServer,
-      grantId,
-      extraClaims: extras.accessTokenClaims,
-    });
-    const response: TokenResponse = {
-      access_token: accessToken.token,
-      token_type: 'Bearer',
-      expires_in: accessToken.expiresIn,
-      scope: formatScope(extras.accessTokenScope),
-    };
-    if (mayIssueRefreshToken(client, code.scope, resourceServer)) {
+      extras,
+      nonce: code.nonce,
       // The grant is the refresh token family: reuse of any member, or of the code, revokes it all.
-      response.refresh_token = await issueRefreshToken(ctx, { client, grantId });
-    }
-    if (code.scope.includes('openid')) {
-      response.id_token = await issueIdToken(ctx, {
-        client,
-        user,
-        scope: code.scope,
-        authTime: code.auth_time,
-        nonce: code.nonce,
-        sid: code.session_sid,
-        accessToken: accessToken.token,
-        extraClaims: extras.idTokenClaims,
-      });
-    }
-    return response;
+      refreshToken: mayIssueRefreshToken(client, code.scope, resourceServer) ? () => issueRefreshToken(ctx, { client, grantId }) : undefined,
+    });
   },
 };
 

@@ -3,10 +3,10 @@ import type { ProtocolContext } from '../../context.js';
 import { invalidGrant, invalidRequest, invalidScope } from '../../errors.js';
 import type { Client, RefreshToken } from '../../model.js';
 import type { Params } from '../../params.js';
-import { formatScope, parseScope } from '../../scope.js';
-import { issueAccessToken, issueIdToken } from '../../tokens/issue-tokens.js';
+import { parseScope } from '../../scope.js';
 import { issueRefreshToken, refreshTokenSettings } from '../../tokens/refresh-tokens.js';
 import { userTokenExtras } from '../../tokens/user-token-extras.js';
+import { issueUserTokenResponse } from '../../tokens/user-token-response.js';
 import type { GrantHandler, TokenResponse } from './grant-handler.js';
 
 /**
@@ -39,35 +39,16 @@ export const refreshTokenGrant: GrantHandler = {
 
     // RBAC is checked again (a removed role takes effect here); the actions' claims are kept.
     const extras = await userTokenExtras(ctx, { api: resourceServer, userId: user.user_id, scope, customization: grant.customization });
-    const accessToken = await issueAccessToken(ctx, {
+    return issueUserTokenResponse(ctx, {
       client,
-      subject: user.user_id,
-      scope: extras.accessTokenScope,
+      user,
+      grant,
+      scope,
       resourceServer,
-      grantId: grant.id,
-      extraClaims: extras.accessTokenClaims,
+      extras,
+      nonce: null,
+      refreshToken: () => issueRefreshToken(ctx, { client, grantId: grant.id, parent: token }),
     });
-    const response: TokenResponse = {
-      access_token: accessToken.token,
-      token_type: 'Bearer',
-      expires_in: accessToken.expiresIn,
-      scope: formatScope(extras.accessTokenScope),
-      refresh_token: await issueRefreshToken(ctx, { client, grantId: grant.id, parent: token }),
-    };
-    if (scope.includes('openid')) {
-      // Core §12.2: same iss, sub, aud and auth_time as at sign-in, a new iat, no nonce.
-      response.id_token = await issueIdToken(ctx, {
-        client,
-        user,
-        scope,
-        authTime: grant.auth_time,
-        nonce: null,
-        sid: grant.session_sid,
-        accessToken: accessToken.token,
-        extraClaims: extras.idTokenClaims,
-      });
-    }
-    return response;
   },
 };
 
