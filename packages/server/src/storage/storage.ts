@@ -98,6 +98,8 @@ export interface InteractionRepository {
   ): Promise<void>;
   delete(id: string): Promise<void>;
   setPostLogin(id: string, state: PostLoginState | null): Promise<void>;
+  /** Replaces the post-login state only if it is still `expected`: true for exactly one caller. */
+  replacePostLogin(id: string, expected: PostLoginState, state: PostLoginState | null): Promise<boolean>;
 }
 
 export interface SessionRepository {

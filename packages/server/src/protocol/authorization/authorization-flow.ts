@@ -214,8 +214,10 @@ export async function continueAfterRedirect(
   if (!session || session.user_id !== interaction.user_id) throw new InteractionError('this sign-in belongs to another browser session; start again');
   const user = await ctx.storage.users.findById(session.user_id);
   if (!user) throw new InteractionError('the account no longer exists');
-  // The state resumes the transaction once.
-  await ctx.storage.interactions.setPostLogin(interaction.id, null);
+  // The state resumes the transaction once, even when two requests bring it at the same moment.
+  if (!(await ctx.storage.interactions.replacePostLogin(interaction.id, paused, null))) {
+    throw new InteractionError('this sign-in was already resumed or started again');
+  }
   return afterSignIn(
     ctx,
     { request: interaction.request, client, user, session, interaction: { ...interaction, post_login: null }, info },

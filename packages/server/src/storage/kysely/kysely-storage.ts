@@ -310,6 +310,16 @@ export class KyselyStorage implements Storage {
         .where('id', '=', id)
         .execute();
     },
+    replacePostLogin: async (id: string, expected: PostLoginState, state: PostLoginState | null) => {
+      // The stored text is JSON.stringify of a state read back with JSON.parse: the same text.
+      const result = await this.db
+        .updateTable('interactions')
+        .set({ post_login: state === null ? null : JSON.stringify(state) })
+        .where('id', '=', id)
+        .where('post_login', '=', JSON.stringify(expected))
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
   };
 
   readonly sessions = {
