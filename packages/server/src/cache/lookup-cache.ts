@@ -45,17 +45,20 @@ export class LookupCache {
     this.bus.subscribe((key) => this.drop(key));
   }
 
-  /** The cached value, or `load()`'s, cached when defined. Callers get their own copy. */
+  /**
+   * The cached value, or `load()`'s, cached when defined. Values are frozen, deeply, when stored:
+   * every caller shares one read-only record instead of paying for a copy on each hit.
+   */
   async get<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     if (this.ttl <= 0) return load();
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > this.clock.now()) return structuredClone(entry.value) as T;
+    if (entry && entry.expiresAt > this.clock.now()) return entry.value as T;
     const generation = this.generation;
     const value = await load();
     if (value === undefined) {
       this.entries.delete(key);
     } else if (generation === this.generation) {
-      this.entries.set(key, { value: structuredClone(value), expiresAt: this.clock.now() + this.ttl });
+      this.entries.set(key, { value: deepFreeze(value), expiresAt: this.clock.now() + this.ttl });
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     }
     return value;
@@ -82,4 +85,12 @@ export class LookupCache {
     if (key === ALL) this.entries.clear();
     else this.entries.delete(key);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }

@@ -33,14 +33,15 @@ describe('lookup cache', () => {
     assert.equal(load.calls, 2);
   });
 
-  it('never caches an absent record, and hands out copies', async () => {
+  it('never caches an absent record, and hands out records no caller can change', async () => {
     const cache = new LookupCache({ clock: new TestClock(), ttl: 10, bus: new LocalInvalidationBus() });
     const missing = counting(() => undefined);
     await cache.get('gone', missing);
     await cache.get('gone', missing);
     assert.equal(missing.calls, 2);
     const first = await cache.get<{ list: string[] }>('k', async () => ({ list: ['a'] }));
-    first!.list.push('mutated');
+    assert.throws(() => first!.list.push('mutated'), TypeError);
+    assert.throws(() => Object.assign(first!, { list: [] }), TypeError);
     assert.deepEqual(await cache.get('k', async () => undefined), { list: ['a'] });
   });
 
