@@ -19,7 +19,12 @@ if (options.help) {
   process.exit(0);
 }
 
-const report = await runBench({ ...options, log: (line) => console.error(line) });
+const report = await runBench({
+  ...options,
+  latchkey: { database: options.database, postgresAdminUrl: options.postgresAdminUrl, workers: options.workers },
+  ...(options.seed && { seed: options.seed }),
+  log: (line) => console.error(line),
+});
 console.log(formatTable(report));
 const outDir = options.outDir ?? join(repoRoot(), 'bench', 'results');
 const written = await writeResults(report, outDir);

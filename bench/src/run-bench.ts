@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +8,18 @@ import { scenarioLimit } from './limits/scenario-limit.js';
 import type { LoadResult } from './load/jobs.js';
 import { runLoad } from './load/run-load.js';
 import { describeMachine } from './machine.js';
+import { rateRatio, withBaselineRatios } from './report/compare.js';
 import type { BenchReport, RoundResult, ScenarioReport, TargetSummary } from './report/report.js';
 import { median } from './report/stats.js';
 import { SCENARIOS } from './scenarios/scenarios.js';
+import { seedLatchkeyDatabase } from './seed/bulk-seed.js';
+import type { SeedSummary } from './seed/bulk-seed.js';
 import type { Scenario, ScenarioId, ScenarioSettings } from './scenarios/scenarios.js';
 import { startBareServer } from './targets/bare-server.js';
-import { latchkey } from './targets/latchkey.js';
-import { nodeOidcProvider } from './targets/node-oidc-provider.js';
+import { DEFAULT_POSTGRES_ADMIN_URL } from './targets/postgres-database.js';
 import type { Target, TargetName } from './targets/target.js';
+import { benchTargets } from './targets/variants.js';
+import type { LatchkeyOptions } from './targets/variants.js';
 
 export interface BenchOptions extends ScenarioSettings {
   readonly rounds: number;
@@ -22,11 +27,19 @@ export interface BenchOptions extends ScenarioSettings {
   readonly targets: readonly TargetName[];
   /** Seconds per cryptographic limit measurement. */
   readonly cryptoSeconds: number;
+  /** Latchkey's database and the variants compared with it; by default one process on SQLite. */
+  readonly latchkey?: Partial<Omit<LatchkeyOptions, 'seedTemplate'>>;
+  /** Runs Latchkey on a bulk-seeded SQLite copy beside the empty database (`--seeded`). */
+  readonly seed?: SeedSize;
   /** Progress lines (to stderr by default). */
   readonly log: (line: string) => void;
 }
 
-const TARGETS: Readonly<Record<TargetName, Target>> = { latchkey, 'node-oidc-provider': nodeOidcProvider };
+export interface SeedSize {
+  readonly users: number;
+  readonly clients: number;
+  readonly refreshTokens: number;
+}
 
 /**
  * Measures the limits, then runs every scenario against a freshly started server of each target,
@@ -42,11 +55,33 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const crypto = await measureCryptoLimits(options.cryptoSeconds);
     const fixture = createFixture();
     const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
-    const targets = options.targets.map((name) => TARGETS[name]);
+    const database = options.latchkey?.database ?? 'sqlite';
+    const workers = [1, ...(options.latchkey?.workers ?? []).filter((n) => n > 1)];
+    let seed: SeedSummary | null = null;
+    let seedTemplate: string | undefined;
+    if (options.seed && options.targets.includes('latchkey')) {
+      if (database !== 'sqlite') throw new Error('the seeded comparison runs on SQLite only: the bulk seed writes SQLite files');
+      seedTemplate = join(workDir, 'seed-template.db');
+      const { users, clients, refreshTokens } = options.seed;
+      log(`seeding ${users} users, ${clients} clients, ${refreshTokens} refresh tokens into a template database`);
+      seed = await seedLatchkeyDatabase({
+        file: seedTemplate,
+        ...options.seed,
+        secret: randomBytes(24).toString('base64url'),
+        log: (line) => log(`  ${line}`),
+      });
+      log(`  seeded in ${seed.seconds.toFixed(1)} s`);
+    }
+    const targets = benchTargets(options.targets, {
+      database,
+      postgresAdminUrl: options.latchkey?.postgresAdminUrl ?? DEFAULT_POSTGRES_ADMIN_URL,
+      workers,
+      ...(seedTemplate !== undefined && { seedTemplate }),
+    });
 
     const bareRounds: RoundResult[] = [];
     const rounds = new Map<string, RoundResult[]>();
-    const key = (scenario: Scenario, target: Target) => `${scenario.id}/${target.name}`;
+    const key = (scenario: Scenario, target: Target) => `${scenario.id}/${target.key}`;
 
     for (let round = 1; round <= options.rounds; round++) {
       log(`round ${round}/${options.rounds}: bare node:http`);
@@ -59,7 +94,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           const previous = (rounds.get(key(scenario, target)) ?? []).flatMap((r) => (r.result ? [r.result.rate] : []));
           // Mint for the limit, or for 1.5 × what this server did last round if that is less.
           const expectedRate = previous.length > 0 ? Math.min(limit.rate, 1.5 * Math.max(...previous)) : limit.rate;
-          log(`round ${round}/${options.rounds}: ${scenario.id} on ${target.name}`);
+          log(`round ${round}/${options.rounds}: ${scenario.id} on ${target.label}`);
           const result = await measureScenario(round, scenario, target, { fixture, workDir, expectedRate, options });
           log(`  ${result.result ? `${result.result.rate.toFixed(1)} ${scenario.unit}, ${result.result.failures.total} failed` : `error: ${firstLine(result.error)}`}`);
           rounds.set(key(scenario, target), [...(rounds.get(key(scenario, target)) ?? []), result]);
@@ -72,10 +107,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const limit = Number.isFinite(bareRate) ? scenarioLimit(scenario, bareRate, crypto) : null;
       const summaries = targets.map((target) => summarize(target, rounds.get(key(scenario, target)) ?? [], limit?.rate));
       const peer = summaries.find((s) => s.target === 'node-oidc-provider');
-      const withPeer = summaries.map((summary) =>
-        summary.target === 'latchkey' && summary.rate !== null && peer?.rate
-          ? { ...summary, ratioToPeer: summary.rate / peer.rate }
-          : summary,
+      const withPeer = withBaselineRatios(
+        summaries.map((summary) => (summary.target === 'latchkey' ? { ...summary, ratioToPeer: rateRatio(summary.rate, peer?.rate ?? null) } : summary)),
       );
       return {
         id: scenario.id,
@@ -99,7 +132,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         warmupSeconds: options.warmupSeconds,
         connections: options.connections,
         flowConcurrency: options.flowConcurrency,
-        latchkeyDatabase: 'sqlite',
+        latchkeyDatabase: database,
+        latchkeyWorkers: workers,
+        seed,
       },
       limits: {
         bare: {
@@ -149,7 +184,7 @@ async function measureScenario(round: number, scenario: Scenario, target: Target
   try {
     server = await target.start(context.fixture, context.workDir);
   } catch (error) {
-    return { round, error: `${target.name} did not start: ${describeError(error)}` };
+    return { round, error: `${target.label} did not start: ${describeError(error)}` };
   }
   let result: LoadResult;
   try {
@@ -185,7 +220,9 @@ function summarize(target: Target, rounds: readonly RoundResult[], limit: number
   const rss = rounds.flatMap((r) => (r.peakRssBytes === undefined ? [] : [r.peakRssBytes]));
   return {
     target: target.name,
+    key: target.key,
     label: target.label,
+    baseline: target.baseline ?? null,
     rounds,
     rate,
     p50: finite(median(results.map((r) => r.latency.p50))),
@@ -195,6 +232,7 @@ function summarize(target: Target, rounds: readonly RoundResult[], limit: number
     peakRssBytes: rss.length > 0 ? Math.max(...rss) : null,
     ratioToPeer: null,
     ratioToLimit: rate !== null && limit ? rate / limit : null,
+    ratioToBaseline: null,
     exhaustedRounds: results.filter((r) => r.exhausted).length,
     notes: Object.fromEntries(noteNames.map((name) => [name, median(results.map((r) => r.notes[name] ?? 0))])),
   };

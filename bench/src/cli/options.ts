@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SCENARIO_IDS } from '../scenarios/scenarios.js';
 import type { ScenarioId } from '../scenarios/scenarios.js';
+import type { SeedSize } from '../run-bench.js';
+import { DEFAULT_POSTGRES_ADMIN_URL } from '../targets/postgres-database.js';
 import type { TargetName } from '../targets/target.js';
 
 export interface CliOptions {
@@ -12,6 +14,13 @@ export interface CliOptions {
   readonly scenarios: readonly ScenarioId[];
   readonly targets: readonly TargetName[];
   readonly cryptoSeconds: number;
+  /** Latchkey on PostgreSQL instead of SQLite (`--postgres`). */
+  readonly database: 'sqlite' | 'postgres';
+  readonly postgresAdminUrl: string;
+  /** Worker counts run beside Latchkey's single process (`--workers 2`); empty: none. */
+  readonly workers: readonly number[];
+  /** The seeded-database comparison (`--seeded`) and its size; undefined: not run. */
+  readonly seed: SeedSize | undefined;
   /** Where results go; undefined means bench/results. */
   readonly outDir: string | undefined;
   readonly help: boolean;
@@ -29,6 +38,16 @@ export const USAGE = `Usage: npm run bench -- [options]
                           4 refresh-token  5 userinfo  6 authorize-session  7 sign-in-flow
   --targets <list>        latchkey,node-oidc-provider (default both)
   --crypto-seconds <s>    seconds per signing / argon2id measurement (default 2)
+  --postgres              run Latchkey on PostgreSQL: a new database per server start,
+                          created and dropped through --postgres-url
+  --postgres-url <url>    (default ${DEFAULT_POSTGRES_ADMIN_URL})
+  --workers <list>        also run Latchkey as \`latchkey serve --workers N\` for each N > 1
+                          given (e.g. 2), beside the single process
+  --seeded                also run Latchkey on a bulk-seeded SQLite database, beside the empty
+                          one; the scenarios default to 2-6 and the targets to latchkey
+  --seed-users <n>        users in the seeded database (default 1000000)
+  --seed-clients <n>      clients in the seeded database (default 10000)
+  --seed-refresh-tokens <n>  live refresh tokens in the seeded database (default 1000000)
   --out <dir>             results folder (default bench/results)
   -h, --help              this text
 `;
@@ -62,19 +81,43 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       'crypto-seconds': { type: 'string' },
       out: { type: 'string' },
       postgres: { type: 'boolean' },
+      'postgres-url': { type: 'string' },
+      workers: { type: 'string' },
+      seeded: { type: 'boolean' },
+      'seed-users': { type: 'string' },
+      'seed-clients': { type: 'string' },
+      'seed-refresh-tokens': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.postgres) throw new Error('--postgres is not available yet: Latchkey is benchmarked on SQLite');
+  const seeded = values.seeded ?? false;
+  if (seeded && values.postgres) throw new Error('--seeded runs on SQLite only (the bulk seed writes SQLite files): leave out --postgres');
+  for (const flag of ['seed-users', 'seed-clients', 'seed-refresh-tokens'] as const) {
+    if (values[flag] !== undefined && !seeded) throw new Error(`--${flag} sizes the seeded database: add --seeded`);
+  }
+  if (values['postgres-url'] !== undefined && !values.postgres) throw new Error('--postgres-url is for --postgres');
+  const targets = values.targets === undefined ? (seeded ? ['latchkey' as const] : TARGET_NAMES) : targetList(values.targets);
+  if (seeded && !targets.includes('latchkey')) throw new Error('--seeded compares Latchkey with itself: --targets must include latchkey');
+  if (values.workers !== undefined && !targets.includes('latchkey')) throw new Error('--workers is for Latchkey: --targets must include latchkey');
   return {
     rounds: number('--rounds', values.rounds, 3, { integer: true, min: 1 }),
     durationSeconds: number('--duration', values.duration, 10, { min: 0.5 }),
     warmupSeconds: number('--warmup', values.warmup, 1, { min: 0 }),
     connections: number('--connections', values.connections, 32, { integer: true, min: 1 }),
     flowConcurrency: number('--flow-concurrency', values['flow-concurrency'], 8, { integer: true, min: 1 }),
-    scenarios: values.only === undefined ? SCENARIO_IDS : scenarioList(values.only),
-    targets: values.targets === undefined ? TARGET_NAMES : targetList(values.targets),
+    scenarios: values.only !== undefined ? scenarioList(values.only) : seeded ? scenarioList('2,3,4,5,6') : SCENARIO_IDS,
+    targets,
     cryptoSeconds: number('--crypto-seconds', values['crypto-seconds'], 2, { min: 0.1 }),
+    database: values.postgres ? 'postgres' : 'sqlite',
+    postgresAdminUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_ADMIN_URL,
+    workers: values.workers === undefined ? [] : workerList(values.workers),
+    seed: seeded
+      ? {
+          users: number('--seed-users', values['seed-users'], 1_000_000, { integer: true, min: 1 }),
+          clients: number('--seed-clients', values['seed-clients'], 10_000, { integer: true, min: 1 }),
+          refreshTokens: number('--seed-refresh-tokens', values['seed-refresh-tokens'], 1_000_000, { integer: true, min: 0 }),
+        }
+      : undefined,
     outDir: values.out,
     help: values.help ?? false,
   };
@@ -108,4 +151,12 @@ function targetList(text: string): TargetName[] {
   }
   if (names.length === 0) throw new Error('--targets names no server');
   return TARGET_NAMES.filter((name) => names.includes(name));
+}
+
+/** `--workers 2` or `--workers 2,4`: counts of `latchkey serve --workers N`, each beside the single process. */
+function workerList(text: string): number[] {
+  const counts = text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => number('--workers', part, 1, { integer: true, min: 1 }));
+  if (counts.length === 0) throw new Error('--workers names no worker count');
+  if (counts.every((n) => n === 1)) throw new Error('--workers compares N > 1 workers with the single process, which always runs: give N ≥ 2');
+  return [...new Set(counts.filter((n) => n > 1))].sort((a, b) => a - b);
 }

@@ -19,9 +19,22 @@ export function readPeakRss(pid: number): number | undefined {
   return peak;
 }
 
-/** Polls a process's resident set until stopped and keeps the largest value seen. */
+/** The direct children of a process (Linux: /proc/<pid>/task/<tid>/children), or none without /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Polls the resident set of a process and of its direct children (the workers of
+ * `latchkey serve --workers N`) until stopped. The peak is the sum of each process's own peak:
+ * for one process, its peak; for a cluster, at most the sum of what each held at its worst.
+ */
 export class RssMonitor {
-  #peak: number | undefined;
+  readonly #peaks = new Map<number, number>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(readonly pid: number, intervalMs = 100) {
@@ -30,14 +43,17 @@ export class RssMonitor {
   }
 
   sample(): void {
-    const value = readPeakRss(this.pid);
-    if (value !== undefined) this.#peak = Math.max(this.#peak ?? 0, value);
+    for (const pid of [this.pid, ...childPids(this.pid)]) {
+      const value = readPeakRss(pid);
+      if (value !== undefined) this.#peaks.set(pid, Math.max(this.#peaks.get(pid) ?? 0, value));
+    }
   }
 
   /** Samples one last time and stops polling. */
   stop(): number | undefined {
     this.sample();
     clearInterval(this.#timer);
-    return this.#peak;
+    if (this.#peaks.size === 0) return undefined;
+    return [...this.#peaks.values()].reduce((sum, value) => sum + value, 0);
   }
 }

@@ -3,7 +3,8 @@ import type { ScenarioLimit } from '../limits/scenario-limit.js';
 import type { LoadResult } from '../load/jobs.js';
 import type { MachineDescription } from '../machine.js';
 import type { ScenarioId } from '../scenarios/scenarios.js';
-import type { TargetName } from '../targets/target.js';
+import type { SeedSummary } from '../seed/bulk-seed.js';
+import type { Baseline, TargetName } from '../targets/target.js';
 
 // The shape of bench/results/*.json.
 
@@ -16,8 +17,13 @@ export interface RoundResult {
 }
 
 export interface TargetSummary {
+  /** The product. */
   readonly target: TargetName;
+  /** The product and its variant (storage, workers), unique within the scenario. */
+  readonly key: string;
   readonly label: string;
+  /** The variant this one is compared with, if any. */
+  readonly baseline: Baseline | null;
   readonly rounds: readonly RoundResult[];
   /** Medians over the rounds that produced a figure; null when none did. */
   readonly rate: number | null;
@@ -31,6 +37,8 @@ export interface TargetSummary {
   /** Latchkey's median rate divided by node-oidc-provider's (only on Latchkey's line). */
   readonly ratioToPeer: number | null;
   readonly ratioToLimit: number | null;
+  /** This variant's median rate divided by its baseline's (e.g. seeded ÷ empty database). */
+  readonly ratioToBaseline: number | null;
   /** Rounds that ran out of pre-minted codes or tokens before the end. */
   readonly exhaustedRounds: number;
   readonly notes: Readonly<Record<string, number>>;
@@ -57,7 +65,11 @@ export interface BenchReport {
     readonly warmupSeconds: number;
     readonly connections: number;
     readonly flowConcurrency: number;
-    readonly latchkeyDatabase: 'sqlite';
+    readonly latchkeyDatabase: 'sqlite' | 'postgres';
+    /** The worker counts Latchkey ran with (`latchkey serve --workers N`; 1 is one process). */
+    readonly latchkeyWorkers: readonly number[];
+    /** The bulk seed of the seeded-database variant, when it ran. */
+    readonly seed: SeedSummary | null;
   };
   readonly limits: {
     readonly bare: { readonly rate: number | null; readonly p50: number | null; readonly p99: number | null; readonly rounds: readonly RoundResult[] };

@@ -1,6 +1,8 @@
 import type { BenchReport } from './report.js';
 
 const COLORS = { latchkey: '#2563eb', 'node-oidc-provider': '#f59e0b', limit: '#9ca3af' } as const;
+/** Latchkey's variants (seeded database, N workers), lighter than the plain Latchkey bar. */
+const VARIANT_COLOR = '#93c5fd';
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,7 +20,7 @@ export function svgChart(report: BenchReport): string {
   const bars: { group: string; name: string; value: number; color: string; unit: string }[] = [];
   for (const scenario of report.scenarios) {
     for (const summary of scenario.targets) {
-      if (summary.rate !== null) bars.push({ group: scenario.id, name: summary.label, value: summary.rate, color: COLORS[summary.target], unit: scenario.unit });
+      if (summary.rate !== null) bars.push({ group: scenario.id, name: summary.label, value: summary.rate, color: summary.baseline ? VARIANT_COLOR : COLORS[summary.target], unit: scenario.unit });
     }
     if (scenario.limit) bars.push({ group: scenario.id, name: `limit (${scenario.limit.basis})`, value: scenario.limit.rate, color: COLORS.limit, unit: scenario.unit });
   }

@@ -1,3 +1,4 @@
+import { withinTolerance } from './compare.js';
 import type { BenchReport, TargetSummary } from './report.js';
 
 const MiB = 1024 * 1024;
@@ -43,12 +44,36 @@ export function describeRun(report: BenchReport): string[] {
       `libuv thread pool ${limits.crypto.threadPoolSize}`,
     `  jose signing: RS256 ${perSecond(signing.RS256)}; ES256 ${perSecond(signing.ES256)}; EdDSA ${perSecond(signing.EdDSA)}`,
     `  argon2id verify (m=19 MiB, t=2, p=1): ${perSecond(argon2id)}`,
+    ...latchkeySetup(report),
   ];
+}
+
+/** Latchkey's storage, the seed and the worker counts, when they differ from one process on empty SQLite. */
+function latchkeySetup(report: BenchReport): string[] {
+  const { settings } = report;
+  const lines: string[] = [];
+  if (settings.latchkeyDatabase === 'postgres') lines.push('Latchkey storage: PostgreSQL, a new database per server start');
+  if (settings.seed) {
+    const { seed } = settings;
+    lines.push(
+      `Seeded database: ${integer(seed.users)} users, ${integer(seed.clients)} clients, ${integer(seed.refreshTokens)} live refresh tokens ` +
+        `(bulk seed in ${seed.seconds.toFixed(1)} s), a fresh copy per server start, beside an empty database`,
+    );
+  }
+  const workers = settings.latchkeyWorkers.filter((n) => n > 1);
+  if (workers.length > 0) {
+    lines.push(
+      `Workers: latchkey serve --workers ${workers.join(', ')} beside one process. The load generator shares the machine's ` +
+        `${report.machine.cores} cores with the workers, so a worker count above the cores left to the server cannot scale.`,
+    );
+  }
+  return lines;
 }
 
 /** The results as a plain-text table, one line per scenario and server. */
 export function formatTable(report: BenchReport): string {
-  const header = ['Scenario', 'Server', 'rate', 'p50 ms', 'p99 ms', 'errors', 'vs peer', 'vs limit', 'limit', 'peak RSS'];
+  const compared = report.scenarios.some((scenario) => scenario.targets.some((summary) => summary.baseline !== null));
+  const header = ['Scenario', 'Server', 'rate', 'p50 ms', 'p99 ms', 'errors', 'vs peer', ...(compared ? ['vs base'] : []), 'vs limit', 'limit', 'peak RSS'];
   const rows: string[][] = [];
   for (const scenario of report.scenarios) {
     scenario.targets.forEach((summary, index) => {
@@ -60,17 +85,20 @@ export function formatTable(report: BenchReport): string {
         ms(summary.p99),
         failures(summary),
         ratio(summary.ratioToPeer),
+        ...(compared ? [ratio(summary.ratioToBaseline)] : []),
         ratio(summary.ratioToLimit),
         index === 0 && scenario.limit ? `${rate(scenario.limit.rate)} (${scenario.limit.basis})` : '',
         summary.peakRssBytes === null ? '—' : `${integer(summary.peakRssBytes / MiB)} MiB`,
       ]);
     });
   }
-  const numeric = new Set([2, 3, 4, 6, 7, 9]);
+  const numeric = new Set(compared ? [2, 3, 4, 6, 7, 8, 10] : [2, 3, 4, 6, 7, 9]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
     cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   const lines = [...describeRun(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+
+  lines.push(...comparisons(report));
 
   const notes: string[] = [];
   for (const scenario of report.scenarios) {
@@ -86,4 +114,23 @@ export function formatTable(report: BenchReport): string {
   }
   if (notes.length > 0) lines.push('', 'Notes:', ...notes);
   return lines.join('\n');
+}
+
+/** One line per variant and scenario: its ratio to its baseline, and whether it meets the goal. */
+function comparisons(report: BenchReport): string[] {
+  const lines: string[] = [];
+  for (const scenario of report.scenarios) {
+    for (const summary of scenario.targets) {
+      const { baseline } = summary;
+      if (baseline === null) continue;
+      const base = scenario.targets.find((other) => other.key === baseline.key);
+      let verdict = '';
+      if (baseline.tolerance !== undefined && summary.ratioToBaseline !== null) {
+        const percent = `${Math.round(baseline.tolerance * 100)} %`;
+        verdict = withinTolerance(summary.ratioToBaseline, baseline.tolerance) ? `, within ${percent}` : `, NOT within ${percent}`;
+      }
+      lines.push(`  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})${verdict}`);
+    }
+  }
+  return lines.length > 0 ? ['', 'vs base (median rates):', ...lines] : [];
 }

@@ -11,6 +11,7 @@ let starts = 0;
 /** node-oidc-provider (in-memory storage) configured like Latchkey's tenant; see peer/server-main.ts. */
 export const nodeOidcProvider: Target = {
   name: 'node-oidc-provider',
+  key: 'node-oidc-provider',
   label: 'node-oidc-provider (memory)',
   audienceParameter: 'resource',
   userinfoWithAudience: false,

@@ -5,9 +5,17 @@ export type TargetName = 'latchkey' | 'node-oidc-provider';
 
 /** A server under test, started fresh (its own process, its own storage) for every measurement. */
 export interface Target {
+  /** The product under test. */
   readonly name: TargetName;
+  /**
+   * Unique within a run: the product and its variant (`latchkey`, `latchkey-seeded`,
+   * `latchkey-workers-2`), so one product can run in several set-ups side by side.
+   */
+  readonly key: string;
   /** For the table: what runs, on which storage. */
   readonly label: string;
+  /** The variant this one is compared with, e.g. the seeded database with the empty one. */
+  readonly baseline?: Baseline;
   /**
    * The authorization / token request parameter naming the API: Auth0's `audience` for
    * Latchkey, RFC 8707's `resource` for node-oidc-provider.
@@ -20,6 +28,15 @@ export interface Target {
    */
   readonly userinfoWithAudience: boolean;
   start(fixture: BenchFixture, workDir: string): Promise<RunningTarget>;
+}
+
+export interface Baseline {
+  /** The `key` of the target compared with. */
+  readonly key: string;
+  /** What the ratio of the rates means, e.g. `seeded ÷ empty`. */
+  readonly meaning: string;
+  /** When the comparison has a goal: the ratio should stay within 1 ± tolerance (0.15 is 15 %). */
+  readonly tolerance?: number;
 }
 
 export interface RunningTarget {
