@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `latchkey` command. A committed launcher, so npm links it at install time, before the
+// TypeScript is compiled; it runs the compiled command line (npm run build, or npm start once).
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('latchkey: the server is not built yet: run `npm run build` (or `npm start` once) first');
+  process.exit(1);
+}
+await import(main.href);
