@@ -34,8 +34,10 @@ const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatc
  * health, readiness and metrics endpoints.
  */
 export async function addOperations(app: FastifyInstance, options: OperationsOptions): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks rather than async ones: they run on every request, the hot paths included.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
   // Once shutting down, a response ends its connection, so a kept-alive client reconnects
   // elsewhere instead of holding this instance open until its keep-alive timeout.
@@ -43,10 +45,11 @@ export async function addOperations(app: FastifyInstance, options: OperationsOpt
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('Connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     httpRequests.inc(labels);
@@ -57,6 +60,7 @@ export async function addOperations(app: FastifyInstance, options: OperationsOpt
         'request completed',
       );
     }
+    done();
   });
 
   if (options.rateLimit) {
