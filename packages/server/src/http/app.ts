@@ -97,12 +97,16 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   );
 
   if (operations) await addOperations(app, operations);
-  await addClientFailureThrottle(app, deps.clientFailureThrottle);
   await app.register(discoveryRoutes, { deps });
-  await app.register(tokenRoutes, { deps });
   await app.register(userinfoRoutes, { deps });
-  await app.register(revocationRoutes, { deps });
-  await app.register(introspectionRoutes, { deps });
+  // The endpoints where clients authenticate, in their own context: only their requests pass
+  // through the failure throttle's hooks.
+  await app.register(async (clientEndpoints) => {
+    await addClientFailureThrottle(clientEndpoints, deps.clientFailureThrottle);
+    await clientEndpoints.register(tokenRoutes, { deps });
+    await clientEndpoints.register(revocationRoutes, { deps });
+    await clientEndpoints.register(introspectionRoutes, { deps });
+  });
 
   // The browser-facing endpoints, in their own context: only they pay for helmet's full set of
   // headers and the per-response CSP nonces; the JSON endpoints get the cheap headers above.
