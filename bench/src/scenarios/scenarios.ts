@@ -87,6 +87,16 @@ function webAppAuthorization(context: ScenarioContext, challenge: string, extra:
 }
 
 /** How many single-use codes a run may consume at most, with room to spare. */
+/** The web app's user signed in once, and the prompt=none authorization URL that session answers. */
+async function signedInWebApp(context: ScenarioContext) {
+  const { fixture, server } = context;
+  const pkce = pkcePair();
+  const endpoint = server.metadata.authorization_endpoint;
+  const session = await signIn(endpoint, webAppAuthorization(context, pkce.challenge), fixture.webApp, fixture.user);
+  const url = authorizationUrl(endpoint, webAppAuthorization(context, pkce.challenge, { prompt: 'none' }));
+  return { pkce, session, url };
+}
+
 function codesNeeded(context: ScenarioContext): number {
   const { settings } = context;
   const seconds = settings.durationSeconds + settings.warmupSeconds;
@@ -150,10 +160,7 @@ export const SCENARIOS: readonly Scenario[] = [
     httpRequests: 1,
     async prepare(context) {
       const { fixture, server } = context;
-      const pkce = pkcePair();
-      const endpoint = server.metadata.authorization_endpoint;
-      const session = await signIn(endpoint, webAppAuthorization(context, pkce.challenge), fixture.webApp, fixture.user);
-      const url = authorizationUrl(endpoint, webAppAuthorization(context, pkce.challenge, { prompt: 'none' }));
+      const { pkce, session, url } = await signedInWebApp(context);
       const codes = [session.code, ...(await mintCodes(url, session.jar, fixture.webApp.redirect_uri, codesNeeded(context)))];
       const bodies = codes.map((code) =>
         new URLSearchParams({
@@ -234,11 +241,8 @@ export const SCENARIOS: readonly Scenario[] = [
     passwordChecks: 0,
     httpRequests: 1,
     async prepare(context) {
-      const { fixture, server } = context;
-      const pkce = pkcePair();
-      const endpoint = server.metadata.authorization_endpoint;
-      const session = await signIn(endpoint, webAppAuthorization(context, pkce.challenge), fixture.webApp, fixture.user);
-      const url = authorizationUrl(endpoint, webAppAuthorization(context, pkce.challenge, { prompt: 'none' }));
+      const { fixture } = context;
+      const { session, url } = await signedInWebApp(context);
       return autocannonJob(
         context,
         { kind: 'fixed', method: 'GET', path: pathOf(url), headers: { cookie: session.jar.header() ?? '' } },
