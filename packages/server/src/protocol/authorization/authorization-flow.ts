@@ -36,11 +36,15 @@ export async function authorize(
   sessionCookie: string | undefined,
   info?: RequestInfo,
 ): Promise<AuthorizationOutcome> {
+  // The client the validation found is the one the flow goes on with: it is looked up once.
+  const found: { client?: Client | undefined } = {};
   const request = await validateAuthorizationRequest(raw, {
-    findClient: (id) => ctx.storage.clients.findById(id),
+    findClient: async (id) => (found.client = await ctx.storage.clients.findById(id)),
     findResourceServer: (identifier) => ctx.storage.resourceServers.findByIdentifier(identifier),
   });
-  const client = (await ctx.storage.clients.findById(request.client_id))!;
+  const { client } = found;
+  // Unreachable: validation refuses an unknown client before this point.
+  if (!client) throw new InteractionError('unknown client');
   const session = await findLiveSession(ctx, sessionCookie);
 
   let hintSubject: string | undefined;
