@@ -1,6 +1,6 @@
-import { randomToken } from '../../crypto/random.js';
 import type { ProtocolContext } from '../context.js';
 import type { Client, User } from '../model.js';
+import { eventId } from './event-id.js';
 import { SECURITY_EVENT_TYPES, type SecurityEventType } from './security-event.js';
 
 /** Where a request came from, as the HTTP layer tells it (the client IP honours `trust proxy`). */
@@ -32,7 +32,7 @@ const clip = (value: string | undefined | null) => (value === undefined || value
  */
 export async function recordEvent(ctx: ProtocolContext, input: EventInput, origin: EventOrigin = {}): Promise<void> {
   await ctx.storage.securityEvents.record({
-    id: randomToken(16),
+    id: eventId(Date.now()),
     date: ctx.clock.now(),
     type: input.type,
     description: clip(input.description ?? SECURITY_EVENT_TYPES[input.type]),
