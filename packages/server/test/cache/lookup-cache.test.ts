@@ -84,6 +84,24 @@ describe('lookup cache', () => {
       await storage.close();
     }
   });
+
+  it('serves client grants by client and audience, and clears them when one is written', async () => {
+    const storage = await KyselyStorage.open('sqlite::memory:');
+    try {
+      const cached = withLookupCache(storage, new LookupCache({ clock: new TestClock(), ttl: 3600, bus: new LocalInvalidationBus() }));
+      const grant = { client_id: 'm2m', audience: 'https://api.example.test/', scope: ['read:a'] };
+      assert.equal(await cached.clientGrants.find('m2m', grant.audience), undefined, 'absent before the write');
+      await cached.clientGrants.upsert(grant);
+      assert.deepEqual((await cached.clientGrants.find('m2m', grant.audience))?.scope, ['read:a'], 'an absent grant was not cached');
+      await storage.clientGrants.upsert({ ...grant, scope: ['read:b'] });
+      assert.deepEqual((await cached.clientGrants.find('m2m', grant.audience))?.scope, ['read:a'], 'served from the cache');
+      assert.equal(await cached.clientGrants.find('m2m', 'https://other.example.test/'), undefined, 'keyed by audience too');
+      await cached.clientGrants.upsert({ ...grant, scope: ['read:c'] });
+      assert.deepEqual((await cached.clientGrants.find('m2m', grant.audience))?.scope, ['read:c']);
+    } finally {
+      await storage.close();
+    }
+  });
 });
 
 const redisSkip = await serviceSkipReason('redis');
