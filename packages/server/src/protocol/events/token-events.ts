@@ -1,8 +1,6 @@
-import { decodeJwt } from 'jose';
 import type { ProtocolContext } from '../context.js';
 import type { OAuthError } from '../errors.js';
 import type { Client } from '../model.js';
-import type { TokenResponse } from '../token/grants/grant-handler.js';
 import { recordEvent, type EventOrigin } from './record-event.js';
 import type { SecurityEventType } from './security-event.js';
 
@@ -13,23 +11,17 @@ const EXCHANGE_EVENTS: Record<string, [SecurityEventType, SecurityEventType]> = 
   client_credentials: ['sccft', 'fccft'],
 };
 
-/** The subject of an access token we just signed, unless it names a client (client credentials). */
-function userOf(response: TokenResponse): string | undefined {
-  const { sub } = decodeJwt(response.access_token);
-  return typeof sub === 'string' && !sub.endsWith('@clients') ? sub : undefined;
-}
-
 /** Logs a token endpoint exchange that succeeded (seacft, sertft, sccft). */
 export async function recordTokenExchange(
   ctx: ProtocolContext,
   grantType: string,
   client: Client,
-  response: TokenResponse,
+  userId: string | undefined,
   origin: EventOrigin,
 ): Promise<void> {
   const types = EXCHANGE_EVENTS[grantType];
   if (!types) return;
-  await recordEvent(ctx, { type: types[0], client, userId: userOf(response), details: { grant_type: grantType } }, origin);
+  await recordEvent(ctx, { type: types[0], client, userId, details: { grant_type: grantType } }, origin);
 }
 
 /** Logs a token endpoint exchange that failed (feacft, fertft, fccft), with the OAuth error. */

@@ -37,8 +37,8 @@ export function createTokenEndpoint(handlers: readonly GrantHandler[]) {
       if (!client.grant_types.includes(grantType as GrantType)) {
         throw unauthorizedClient(`the client may not use grant_type ${grantType}`);
       }
-      const response = await handler.handle(ctx, client, params);
-      await recordTokenExchange(ctx, grantType, client, response, origin);
+      const { response, userId } = await handler.handle(ctx, client, params);
+      await recordTokenExchange(ctx, grantType, client, userId, origin);
       return response;
     } catch (error) {
       if (error instanceof OAuthError) await recordFailedTokenExchange(ctx, grantType, client, clientId, error, origin);

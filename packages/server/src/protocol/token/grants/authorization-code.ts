@@ -7,12 +7,12 @@ import { verifyS256 } from '../../pkce.js';
 import { userTokenExtras } from '../../tokens/user-token-extras.js';
 import { issueRefreshToken, mayIssueRefreshToken } from '../../tokens/refresh-tokens.js';
 import { issueUserTokenResponse } from '../../tokens/user-token-response.js';
-import type { GrantHandler, TokenResponse } from './grant-handler.js';
+import type { GrantHandler, GrantResult } from './grant-handler.js';
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3). */
 export const authorizationCodeGrant: GrantHandler = {
   grantType: 'authorization_code',
-  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<TokenResponse> {
+  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<GrantResult> {
     if (params.code === undefined) throw invalidRequest('missing code');
     const codeHash = hashSecret(params.code);
     const code = await ctx.storage.authorizationCodes.findByHash(codeHash);
@@ -49,7 +49,7 @@ export const authorizationCodeGrant: GrantHandler = {
     };
     await ctx.storage.grants.create(grant);
 
-    return issueUserTokenResponse(ctx, {
+    const response = await issueUserTokenResponse(ctx, {
       client,
       user,
       grant,
@@ -60,6 +60,7 @@ export const authorizationCodeGrant: GrantHandler = {
       // The grant is the refresh token family: reuse of any member, or of the code, revokes it all.
       refreshToken: mayIssueRefreshToken(client, code.scope, resourceServer) ? () => issueRefreshToken(ctx, { client, grantId }) : undefined,
     });
+    return { response, userId: user.user_id };
   },
 };
 

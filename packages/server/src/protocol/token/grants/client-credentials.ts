@@ -5,7 +5,7 @@ import type { Client, ClientGrant, ResourceServer } from '../../model.js';
 import type { Params } from '../../params.js';
 import { formatScope, parseScope } from '../../scope.js';
 import { issueAccessToken, type AccessTokenInput } from '../../tokens/issue-tokens.js';
-import type { GrantHandler, TokenResponse } from './grant-handler.js';
+import type { GrantHandler, GrantResult } from './grant-handler.js';
 
 /**
  * grant_type=client_credentials (RFC 6749 §4.4) for machine-to-machine clients: an access token
@@ -14,7 +14,7 @@ import type { GrantHandler, TokenResponse } from './grant-handler.js';
  */
 export const clientCredentialsGrant: GrantHandler = {
   grantType: 'client_credentials',
-  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<TokenResponse> {
+  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<GrantResult> {
     // RFC 6749 §4.4: only a confidential client can use this grant.
     if (client.token_endpoint_auth_method === 'none') throw unauthorizedClient('a public client cannot use client_credentials');
     if (params.audience === undefined) throw invalidRequest('missing audience');
@@ -29,12 +29,13 @@ export const clientCredentialsGrant: GrantHandler = {
       if (scope.some((s) => !clientGrant.scope.includes(s))) throw invalidScope('the client was not granted the requested scope');
     }
     const accessToken = await issueAccessToken(ctx, await clientCredentialsToken(ctx, { client, api, clientGrant, scope }));
-    return {
+    const response = {
       access_token: accessToken.token,
-      token_type: 'Bearer',
+      token_type: 'Bearer' as const,
       expires_in: accessToken.expiresIn,
       ...(scope.length > 0 && { scope: formatScope(scope) }),
     };
+    return { response, userId: undefined };
   },
 };
 

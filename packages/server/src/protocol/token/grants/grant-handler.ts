@@ -12,8 +12,15 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+/** What a grant handler issued, and for whom (the security event log names the user). */
+export interface GrantResult {
+  response: TokenResponse;
+  /** The user the tokens act for; undefined when a client acts for itself (client credentials). */
+  userId: string | undefined;
+}
+
 /** One grant type of the token endpoint: the endpoint dispatches on grant_type and never changes for a new grant. */
 export interface GrantHandler {
   readonly grantType: GrantType;
-  handle(ctx: ProtocolContext, client: Client, params: Params): Promise<TokenResponse>;
+  handle(ctx: ProtocolContext, client: Client, params: Params): Promise<GrantResult>;
 }

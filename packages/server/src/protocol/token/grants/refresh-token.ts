@@ -7,7 +7,7 @@ import { parseScope } from '../../scope.js';
 import { issueRefreshToken, refreshTokenSettings } from '../../tokens/refresh-tokens.js';
 import { userTokenExtras } from '../../tokens/user-token-extras.js';
 import { issueUserTokenResponse } from '../../tokens/user-token-response.js';
-import type { GrantHandler, TokenResponse } from './grant-handler.js';
+import type { GrantHandler, GrantResult } from './grant-handler.js';
 
 /**
  * grant_type=refresh_token (RFC 6749 §6, OpenID Connect Core §12). Every use rotates the token;
@@ -15,7 +15,7 @@ import type { GrantHandler, TokenResponse } from './grant-handler.js';
  */
 export const refreshTokenGrant: GrantHandler = {
   grantType: 'refresh_token',
-  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<TokenResponse> {
+  async handle(ctx: ProtocolContext, client: Client, params: Params): Promise<GrantResult> {
     if (params.refresh_token === undefined) throw invalidRequest('missing refresh_token');
     const token = await ctx.storage.refreshTokens.findByHash(hashSecret(params.refresh_token));
     if (!token) throw invalidGrant('unknown refresh token');
@@ -39,7 +39,7 @@ export const refreshTokenGrant: GrantHandler = {
 
     // RBAC is checked again (a removed role takes effect here); the actions' claims are kept.
     const extras = await userTokenExtras(ctx, { api: resourceServer, userId: user.user_id, scope, customization: grant.customization });
-    return issueUserTokenResponse(ctx, {
+    const response = await issueUserTokenResponse(ctx, {
       client,
       user,
       grant,
@@ -49,6 +49,7 @@ export const refreshTokenGrant: GrantHandler = {
       nonce: null,
       refreshToken: () => issueRefreshToken(ctx, { client, grantId: grant.id, parent: token }),
     });
+    return { response, userId: user.user_id };
   },
 };
 
