@@ -1,6 +1,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { httpRequestDuration, httpRequests } from '../metrics/metrics.js';
 import { OAuthError } from '../protocol/errors.js';
 import { redactUrl } from './logging.js';
@@ -27,6 +28,8 @@ export interface OperationsOptions {
 /** Probed and scraped all the time: never rate-limited, never logged per request. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
+/** Fastify's logger is pino's, which knows whether a level is written. */
+const infoEnabled = (request: FastifyRequest) => (request.log as unknown as Logger).isLevelEnabled('info');
 
 /**
  * What running Latchkey in production adds to the application, before its routes: the request id
@@ -54,7 +57,9 @@ export async function addOperations(app: FastifyInstance, options: OperationsOpt
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     httpRequests.inc(labels);
     httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
-    if (!OPERATIONS_ROUTES.has(route)) {
+    // The line's fields (the redacted URL, the client address) cost a little to work out: only
+    // when the line is written.
+    if (!OPERATIONS_ROUTES.has(route) && infoEnabled(request)) {
       request.log.info(
         { method: request.method, url: redactUrl(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip },
         'request completed',
