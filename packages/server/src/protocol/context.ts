@@ -35,5 +35,16 @@ export interface ProtocolContext {
 }
 
 export function endpointUrl(issuer: string, path: string): string {
-  return new URL(path.replace(/^\//, ''), issuer).href;
+  const key = `${issuer} ${path}`;
+  let url = endpointUrls.get(key);
+  if (url === undefined) {
+    url = new URL(path.replace(/^\//, ''), issuer).href;
+    // An issuer has a few dozen endpoints; the bound only guards against a caller passing input.
+    if (endpointUrls.size >= 1000) endpointUrls.clear();
+    endpointUrls.set(key, url);
+  }
+  return url;
 }
+
+/** URLs worked out once: every token names the userinfo endpoint, and parsing a URL is not free. */
+const endpointUrls = new Map<string, string>();

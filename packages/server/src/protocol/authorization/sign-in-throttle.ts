@@ -151,6 +151,8 @@ function accountHash(email: string): string {
  * smallest block one subscriber usually holds, so rotating addresses inside it gains nothing.
  */
 export function ipBucket(ip: string): string {
+  // An IPv4 address (the common case, and every request to the token endpoint asks) has no colon.
+  if (!ip.includes(':')) return ip;
   if (ip.toLowerCase().startsWith('::ffff:') && isIPv4(ip.slice(7))) return ip.slice(7);
   if (!isIPv6(ip)) return ip;
   const [head = '', tail = ''] = ip.toLowerCase().split('::');
