@@ -1,6 +1,8 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { SigningKeyRepository, StoredSigningKey } from '../storage/storage.js';
 import { isEncryptedJwk, type KeyEncryption } from './key-encryption.js';
+
+const utf8 = new TextEncoder();
 
 export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA';
 export const SUPPORTED_SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'EdDSA'];
@@ -159,7 +161,9 @@ export class KeySet {
   async sign(payload: JWTPayload, options: { typ?: string; alg?: SigningAlg } = {}): Promise<string> {
     const alg = options.alg ?? 'RS256';
     const key = this.findCurrent(alg) ?? (await this.createKey(alg));
-    return new SignJWT(payload)
+    // A JWT is a JWS whose payload is the claims set (RFC 7519 §7.1). The claims are built by
+    // Latchkey, never taken from a request, so jose's SignJWT would only copy and re-check them.
+    return new CompactSign(utf8.encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(options.typ ? { typ: options.typ } : {}) })
       .sign(key.privateKey!);
   }
