@@ -113,11 +113,7 @@ async function upsertClientGrant(storage: Storage, grant: TenantClientGrant, ind
 
 async function upsertUser(storage: Storage, input: TenantUser, now: number): Promise<void> {
   const existing = await storage.users.findByEmail(input.email);
-  let passwordHash = existing?.password_hash ?? null;
-  // Re-hash only when the password changed: the file is imported at every boot.
-  if (input.password !== undefined && !(passwordHash && (await verifyPassword(passwordHash, input.password)))) {
-    passwordHash = await hashPassword(input.password);
-  }
+  const passwordHash = await importedPasswordHash(input, existing?.password_hash ?? null);
   const user: User = {
     user_id: existing?.user_id ?? input.user_id ?? newDatabaseUserId(),
     email: input.email.toLowerCase(),
@@ -133,6 +129,15 @@ async function upsertUser(storage: Storage, input: TenantUser, now: number): Pro
     ...(input.app_metadata !== undefined && { app_metadata: input.app_metadata }),
   };
   await storage.users.upsert(user);
+}
+
+/** The file's password wins, as every field does: a hash given as is, or a password hashed here. */
+async function importedPasswordHash(input: TenantUser, stored: string | null): Promise<string | null> {
+  if (input.custom_password_hash !== undefined) return input.custom_password_hash.hash.value;
+  if (input.password === undefined) return stored;
+  // Re-hash only when the password changed: the file is imported at every boot.
+  if (stored !== null && (await verifyPassword(stored, input.password))) return stored;
+  return hashPassword(input.password);
 }
 
 /** Auth0's shape for database users: `auth0|<24 hex>`, so ids imported from Auth0 keep their `sub`. */

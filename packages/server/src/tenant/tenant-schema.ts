@@ -93,6 +93,28 @@ export const clientGrantSchema = z
   })
   .strict();
 
+// An argon2 hash in PHC string format (github.com/P-H-C/phc-string-format): variant, version,
+// parameters, then salt and hash in unpadded base64.
+const ARGON2_PHC = /^\$argon2(?:id|i|d)\$(?:v=\d{1,3}\$)?m=\d{1,10},t=\d{1,10},p=\d{1,3}\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
+
+/**
+ * Auth0's bulk-import `custom_password_hash`, for argon2 only (what Latchkey verifies): a hash
+ * made elsewhere, stored as is, so users move with their passwords and a file of many users is
+ * imported without hashing each password at every boot. Other parameters than Latchkey's are
+ * upgraded at the user's next sign-in.
+ */
+const customPasswordHashSchema = z
+  .object({
+    algorithm: z.literal('argon2', { message: "only 'argon2' is supported" }),
+    hash: z
+      .object({
+        value: z.string().max(512).regex(ARGON2_PHC, 'must be an argon2 hash in PHC string format ($argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>)'),
+        encoding: z.literal('utf8', { message: "only 'utf8' is supported" }).default('utf8'),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const userSchema = z
   .object({
     user_id: z.string().regex(/^[a-z0-9-]+\|[\x21-\x7e]+$/i, 'must look like <provider>|<id>').max(255).optional(),
@@ -104,6 +126,7 @@ export const userSchema = z
         if (problem) ctx.addIssue({ code: 'custom', message: describePasswordProblem(problem) });
       })
       .optional(),
+    custom_password_hash: customPasswordHashSchema.optional(),
     email_verified: z.boolean().default(false),
     name: z.string().max(255).optional(),
     given_name: z.string().max(255).optional(),
@@ -119,6 +142,9 @@ export const userSchema = z
   })
   .strict()
   .superRefine((user, ctx) => {
+    if (user.password !== undefined && user.custom_password_hash !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['custom_password_hash'], message: 'give either password or custom_password_hash, not both' });
+    }
     if (user.password !== undefined && checkPassword(user.password, { email: user.email }) === 'same_as_email') {
       ctx.addIssue({ code: 'custom', path: ['password'], message: describePasswordProblem('same_as_email') });
     }

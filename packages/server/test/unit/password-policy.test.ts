@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hash } from '@node-rs/argon2';
 import { hashPassword, needsRehash, verifyPassword } from '../../src/crypto/passwords.js';
-import { parseTenant, TenantFileError } from '../../src/tenant/import-tenant.js';
+import { importTenant, parseTenant, TenantFileError } from '../../src/tenant/import-tenant.js';
 import { registerUser, RegistrationDeniedError } from '../../src/protocol/users/register-user.js';
 import { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
 import { TestClock } from '../helpers/test-server.js';
@@ -81,5 +81,50 @@ describe('password hashing (ASVS 11.4.2)', () => {
     const argon2i = await hash('a long passphrase', { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
     assert.equal(needsRehash(argon2i), true);
     assert.equal(needsRehash('$2b$12$abcdefghijklmnopqrstuv'), true);
+  });
+});
+
+describe('tenant users with a password hash (Auth0 custom_password_hash)', () => {
+  const withHash = (value: string, extra: Record<string, unknown> = {}) => ({
+    users: [{ email: 'erin@example.test', custom_password_hash: { algorithm: 'argon2', hash: { value, encoding: 'utf8' } }, ...extra }],
+  });
+
+  it('stores an argon2 hash as is, so the password it was made from signs in; the file wins at every import', async () => {
+    const storage = await KyselyStorage.open('sqlite::memory:');
+    try {
+      const first = await hashPassword('a long passphrase of erin');
+      await importTenant(storage, parseTenant(withHash(first)));
+      const user = await storage.users.findByEmail('erin@example.test');
+      assert.equal(user?.password_hash, first);
+      assert.equal(await verifyPassword(user!.password_hash!, 'a long passphrase of erin'), true);
+      assert.equal(needsRehash(first), false, 'a hash of the current parameters stays as it is');
+
+      const second = await hash('another passphrase of erin', { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+      await importTenant(storage, parseTenant(withHash(second)));
+      assert.equal((await storage.users.findByEmail('erin@example.test'))?.password_hash, second, 'argon2i is accepted too');
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('refuses another algorithm, anything but an argon2 PHC string, and a hash beside a password', async () => {
+    const valid = await hashPassword('a long passphrase of erin');
+    assert.throws(
+      () => parseTenant({ users: [{ email: 'erin@example.test', custom_password_hash: { algorithm: 'bcrypt', hash: { value: valid } } }] }),
+      /users\[0\]\.custom_password_hash\.algorithm: only 'argon2' is supported/,
+    );
+    for (const value of ['$2b$10$abcdefghijklmnopqrstuuJ7Nd8Hk1K1ZxpB0Yb3u4sQF8XGZb1ru', 'correct horse battery staple', `${valid}$`, valid.replace('$m=', '$x=')]) {
+      assert.throws(() => parseTenant(withHash(value)), /users\[0\]\.custom_password_hash\.hash\.value: must be an argon2 hash in PHC string format/, value);
+    }
+    assert.throws(
+      () => parseTenant({ users: [{ email: 'erin@example.test', custom_password_hash: { algorithm: 'argon2', hash: { value: valid, encoding: 'base64' } } }] }),
+      /custom_password_hash\.hash\.encoding: only 'utf8' is supported/,
+    );
+    assert.throws(
+      () => parseTenant({ users: [{ email: 'erin@example.test', custom_password_hash: { algorithm: 'argon2', hash: { value: valid, salt: { value: 'x' } } } }] }),
+      /custom_password_hash\.hash/,
+      'a separate salt is refused: argon2 carries its salt in the PHC string',
+    );
+    assert.throws(() => parseTenant(withHash(valid, { password: 'a long passphrase of erin' })), /users\[0\]\.custom_password_hash: give either password or custom_password_hash, not both/);
   });
 });
