@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -40,7 +41,14 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite' };
+    // A file's log is checkpointed by a thread of its own; an in-memory database has no log.
+    let checkpointer: SqliteCheckpointer | undefined;
+    if (path !== ':memory:') {
+      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = startSqliteCheckpointer(path);
+    }
+    const database = withStatementCache(sqlite, () => checkpointer?.stop());
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Times are stored as bigint seconds; they fit a JavaScript number exactly.
@@ -63,10 +71,11 @@ const STATEMENT_CACHE_SIZE = 256;
  * SQLite driver prepares every query it runs, and preparing costs as much as running a
  * primary-key lookup. Reuse is safe because the driver runs one query at a time to completion.
  */
-function withStatementCache(database: SQLite.Database): SqliteDatabase {
+function withStatementCache(database: SQLite.Database, beforeClose: () => void): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => {
+      beforeClose();
       database.close();
     },
     prepare(sqlText: string) {

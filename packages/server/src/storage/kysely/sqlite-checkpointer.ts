@@ -1,0 +1,68 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** How often the background thread moves the write-ahead log into the database file. */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * Pages the write-ahead log may reach before the serving connection checkpoints by itself, the
+ * safety net should the background thread fall behind (SQLite's default is 1,000).
+ */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 4000;
+
+export interface SqliteCheckpointer {
+  /** Stops the thread; its connection closes. */
+  stop(): void;
+}
+
+/**
+ * The thread's code: its own connection to the file, checkpointing on a timer. PASSIVE never waits
+ * for the serving connection: a checkpoint that cannot finish now finishes at a later tick.
+ */
+const THREAD_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+db.pragma('synchronous = NORMAL');
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message || error));
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** A failed checkpoint loses nothing (the log keeps the pages, and the fallback still applies): a warning. */
+const warn = (message: string) => process.emitWarning(`SQLite background checkpoint failed: ${message}`);
+
+/**
+ * Checkpoints a SQLite file in WAL mode from a thread of its own. In WAL mode every commit appends
+ * pages to the log, and by default the connection that commits the 1,000th page copies the log
+ * back into the database and syncs it, in the middle of a request: measured on the authorization
+ * code insert, 78 µs an insert with automatic checkpoints against 37 µs without, and a pause of up
+ * to 18 ms on the request that paid for it. Checkpointing once a second from another connection
+ * (SQLite allows it: https://www.sqlite.org/wal.html#checkpointing) takes that work off the event
+ * loop, and a page written many times in that second is copied once.
+ */
+export function startSqliteCheckpointer(path: string, onError: (message: string) => void = warn): SqliteCheckpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    workerData: { path, driver, intervalMs: CHECKPOINT_INTERVAL_MS },
+    // The thread holds a connection and a timer, nothing else.
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+  });
+  worker.on('message', (message: string) => onError(message));
+  worker.on('error', (error) => onError(error.message));
+  // The server's lifetime is not this thread's business.
+  worker.unref();
+  return { stop: () => worker.postMessage('stop') };
+}
