@@ -12,7 +12,7 @@ describe('SQLite write-ahead log checkpoints', () => {
   const folder = mkdtempSync(join(tmpdir(), 'latchkey-checkpoint-'));
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('are made by a background thread, far below the serving connection's own threshold', async () => {
+  it("are made by a background thread, far below the serving connection's own threshold", async () => {
     const file = join(folder, 'db.sqlite');
     const { db } = openDatabase(`sqlite:${file}`);
     try {
