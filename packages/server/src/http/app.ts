@@ -109,7 +109,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   });
 
   // The browser-facing endpoints, in their own context: only they pay for helmet's full set of
-  // headers and the per-response CSP nonces; the JSON endpoints get the cheap headers above.
+  // headers and its Content-Security-Policy; the JSON endpoints get the cheap headers above.
   await app.register(async (pages) => {
     await pages.register(fastifyHelmet, helmetOptions(secure));
     // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).

@@ -2,7 +2,6 @@ import type { FastifyReply } from 'fastify';
 import { AuthorizationError, OAuthError } from '../protocol/errors.js';
 import { InvalidClientError } from '../protocol/token/client-authentication.js';
 import { renderError, renderFormPost } from './pages/render.js';
-import { nonces } from './security-headers.js';
 
 /** The OAuth error as a JSON body (RFC 6749 §5.2); Basic clients also get a challenge (§5.2, 401). */
 export function sendJsonError(reply: FastifyReply, error: OAuthError): FastifyReply {
@@ -35,7 +34,7 @@ export function sendErrorPage(reply: FastifyReply, status: number, message: stri
     .code(status)
     .header('Cache-Control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(renderError({ heading: 'Something went wrong', message, code }, nonces(reply)));
+    .send(renderError({ heading: 'Something went wrong', message, code }));
 }
 
 /**
@@ -52,7 +51,7 @@ export function sendToClient(
     return reply
       .code(200)
       .type('text/html; charset=utf-8')
-      .send(renderFormPost({ action: target.redirectUri, params: target.params }, nonces(reply)));
+      .send(renderFormPost({ action: target.redirectUri, params: target.params }));
   }
   const query = new URLSearchParams(target.params).toString();
   const separator = target.redirectUri.includes('?') ? '&' : '?';

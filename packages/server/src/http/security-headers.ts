@@ -1,26 +1,27 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import type { Nonces } from './pages/render.js';
+import { FORM_POST_SCRIPT, PAGE_STYLE } from './pages/templates.js';
 
-/** The CSP nonces @fastify/helmet made for this response. */
-export function nonces(reply: FastifyReply): Nonces {
-  const nonce = (reply as FastifyReply & { cspNonce?: Nonces }).cspNonce;
-  return nonce ?? { script: '', style: '' };
+/** A CSP hash-source (CSP Level 2 §4.2.4): the inline block with exactly this text may run. */
+function hashSource(inline: string): string {
+  return `'sha256-${createHash('sha256').update(inline, 'utf8').digest('base64')}'`;
 }
 
 /**
  * Helmet settings: no framing (RFC 9700 §4.16, RFC 6749 §10.13), no referrer carrying codes out
- * (RFC 9700 §4.2.4), scripts and styles only with the response's nonce. No `form-action`: the
- * sign-in form is redirected on to the client's callback, which that directive would block.
+ * (RFC 9700 §4.2.4), inline scripts and styles only when their hash is listed. No `form-action`:
+ * the sign-in form is redirected on to the client's callback, which that directive would block.
+ * The header is the same for every response, so helmet works it out once: per-response nonces
+ * had it build a new policy on every request to /authorize, redirects included.
  */
 export function helmetOptions(secure: boolean) {
   return {
-    enableCSPNonces: true,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        scriptSrc: ["'self'", hashSource(FORM_POST_SCRIPT)],
+        styleSrc: ["'self'", hashSource(PAGE_STYLE)],
         imgSrc: ["'self'", 'data:'],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],

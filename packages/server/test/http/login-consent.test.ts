@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningLatchkey } from '../../src/server.js';
@@ -45,9 +46,10 @@ describe('login and consent pages', () => {
     assert.match(page.text, /<label for="password">Password<\/label>/);
     assert.ok(form.fields._csrf && form.fields._csrf.length > 20);
     assert.ok(form.fields.state);
-    // CSP nonces: the page's only style block carries the nonce the header names.
-    const nonce = /style nonce="([^"]+)"/.exec(page.text)?.[1];
-    assert.ok(nonce && page.headers.get('content-security-policy')?.includes(`'nonce-${nonce}'`));
+    // CSP hash-source: the page's only style block is allowed by its hash, and nothing else inline.
+    const style = /<style>([^<]*)<\/style>/.exec(page.text)?.[1];
+    const hash = style && createHash('sha256').update(style, 'utf8').digest('base64');
+    assert.ok(hash && page.headers.get('content-security-policy')?.includes(`style-src 'self' 'sha256-${hash}'`));
   });
 
   it('B12.1 an unknown email and a wrong password give the same answer', async () => {
@@ -240,7 +242,9 @@ describe('login and consent pages', () => {
     assert.equal(form.fields.state, 'st');
     assert.equal(form.fields.iss, server.issuer);
     assert.equal(form.fields.code, undefined);
-    assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self' 'nonce-/);
+    const script = /<script>([^<]*)<\/script>/.exec(response.text)?.[1] ?? '';
+    const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+    assert.ok(response.headers.get('content-security-policy')?.includes(`script-src 'self' 'sha256-${hash}'`));
   });
 
   it('B3.2 a registered callback with a query keeps its query', async () => {

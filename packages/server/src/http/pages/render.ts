@@ -22,13 +22,8 @@ const compiled = {
   logoutConfirm: eta.compile(logoutConfirmTemplate),
 };
 
-export interface Nonces {
-  script: string;
-  style: string;
-}
-
-function page(title: string, body: string, nonces: Nonces): string {
-  return eta.render(compiled.layout, { title, body, styleNonce: nonces.style });
+function page(title: string, body: string): string {
+  return eta.render(compiled.layout, { title, body });
 }
 
 export interface LoginPage {
@@ -40,8 +35,8 @@ export interface LoginPage {
   error?: string;
 }
 
-export function renderLogin(data: LoginPage, nonces: Nonces): string {
-  return page('Sign in', eta.render(compiled.login, { error: undefined, ...data }), nonces);
+export function renderLogin(data: LoginPage): string {
+  return page('Sign in', eta.render(compiled.login, { error: undefined, ...data }));
 }
 
 export interface ConsentPage {
@@ -54,20 +49,20 @@ export interface ConsentPage {
   audienceName?: string | undefined;
 }
 
-export function renderConsent(data: ConsentPage, nonces: Nonces): string {
-  return page('Authorize', eta.render(compiled.consent, { audienceName: undefined, ...data }), nonces);
+export function renderConsent(data: ConsentPage): string {
+  return page('Authorize', eta.render(compiled.consent, { audienceName: undefined, ...data }));
 }
 
-export function renderError(data: { heading: string; message: string; code?: string | undefined }, nonces: Nonces): string {
-  return page(data.heading, eta.render(compiled.error, { code: undefined, ...data }), nonces);
+export function renderError(data: { heading: string; message: string; code?: string | undefined }): string {
+  return page(data.heading, eta.render(compiled.error, { code: undefined, ...data }));
 }
 
-export function renderFormPost(data: { action: string; params: Record<string, string> }, nonces: Nonces): string {
-  return page('Redirecting', eta.render(compiled.formPost, { ...data, scriptNonce: nonces.script }), nonces);
+export function renderFormPost(data: { action: string; params: Record<string, string> }): string {
+  return page('Redirecting', eta.render(compiled.formPost, data));
 }
 
-export function renderMessage(data: { heading: string; message: string }, nonces: Nonces): string {
-  return page(data.heading, eta.render(compiled.message, data), nonces);
+export function renderMessage(data: { heading: string; message: string }): string {
+  return page(data.heading, eta.render(compiled.message, data));
 }
 
 export interface LogoutConfirmPage {
@@ -79,6 +74,6 @@ export interface LogoutConfirmPage {
   state: string;
 }
 
-export function renderLogoutConfirm(data: LogoutConfirmPage, nonces: Nonces): string {
-  return page('Sign out', eta.render(compiled.logoutConfirm, data), nonces);
+export function renderLogoutConfirm(data: LogoutConfirmPage): string {
+  return page('Sign out', eta.render(compiled.logoutConfirm, data));
 }

@@ -15,7 +15,6 @@ import type { HttpDeps } from '../deps.js';
 import { requestInfo } from '../request-info.js';
 import { renderConsent, renderLogin } from '../pages/render.js';
 import { sendErrorPage, sendToClient } from '../render-errors.js';
-import { nonces } from '../security-headers.js';
 import { sendOutcome } from './authorize.js';
 
 type FormBody = Record<string, unknown> | undefined;
@@ -60,8 +59,7 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
             state: interaction.id,
             email: email || interaction.request.login_hint || '',
             ...(error !== undefined && { error }),
-          },
-          nonces(reply),
+          }
         ),
       );
   };
@@ -113,8 +111,7 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
           state: interaction.id,
           scopes,
           audienceName: api?.name,
-        },
-        nonces(reply),
+        }
       ),
     );
   });

@@ -10,7 +10,6 @@ import { recordEvent } from '../../protocol/events/record-event.js';
 import type { HttpDeps } from '../deps.js';
 import { requestInfo } from '../request-info.js';
 import { renderLogoutConfirm, renderMessage } from '../pages/render.js';
-import { nonces } from '../security-headers.js';
 
 /**
  * Logout: OpenID Connect RP-Initiated Logout 1.0 at /oidc/logout (the discovery's
@@ -34,7 +33,7 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
     if (target !== undefined) return reply.redirect(target, status);
     return reply
       .type('text/html; charset=utf-8')
-      .send(renderMessage({ heading: 'Signed out', message: 'You have signed out of Latchkey. You can close this window.' }, nonces(reply)));
+      .send(renderMessage({ heading: 'Signed out', message: 'You have signed out of Latchkey. You can close this window.' }));
   };
 
   const handle = async (params: Params, request: FastifyRequest, reply: FastifyReply, status: 302 | 303) => {
@@ -54,8 +53,7 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
             clientId: logout.client?.client_id ?? '',
             redirectUri: logout.redirectUri ?? '',
             state,
-          },
-          nonces(reply),
+          }
         ),
       );
   };
@@ -80,7 +78,7 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
       return reply
         .header('Cache-Control', 'no-store')
         .type('text/html; charset=utf-8')
-        .send(renderMessage({ heading: 'Still signed in', message: 'You are still signed in. You can close this window.' }, nonces(reply)));
+        .send(renderMessage({ heading: 'Still signed in', message: 'You are still signed in. You can close this window.' }));
     }
     // The target is checked again: the form's hidden fields are the user's to change.
     const params: Record<string, string> = {};
