@@ -10,7 +10,7 @@ import type { AuthorizationRequest, Client, Interaction, LoginSession, ResourceS
 import { scopesForUser } from '../rbac/effective-scopes.js';
 import { findLiveSession, startSession, touchSession } from '../session/login-sessions.js';
 import { authenticateUser } from './authenticate-user.js';
-import { decideAuthorizationStep } from './decide.js';
+import { decideAuthorizationStep, scopesNeedingConsent } from './decide.js';
 import { verifyIdTokenHint } from './id-token-hint.js';
 import { issueAuthorizationResponse, type AuthorizationResponse } from './issue-response.js';
 import { validateAuthorizationRequest } from './validate-request.js';
@@ -177,7 +177,7 @@ async function afterSignIn(ctx: ProtocolContext, signedIn: SignedIn, start?: Pos
   const step = decideAuthorizationStep(request, client, {
     session,
     authenticatedInTransaction: true,
-    consent: await ctx.storage.consents.find(user.user_id, client.client_id, request.audience ?? ''),
+    consent: await previousConsent(ctx, request, client, user.user_id, api),
     consentedInTransaction: false,
     resourceServer: api,
     now: ctx.clock.now(),
@@ -191,6 +191,22 @@ async function afterSignIn(ctx: ProtocolContext, signedIn: SignedIn, start?: Pos
   }
   if (signedIn.interaction) await ctx.storage.interactions.delete(signedIn.interaction.id);
   return { kind: 'response', response: await respond(ctx, request, client, user, session, result.customization) };
+}
+
+/**
+ * What the user agreed to give the client before, when it can matter: a first-party client that
+ * skips consent for every scope asked for (the usual sign-in to an operator's own app) needs no
+ * lookup, whatever the user agreed to.
+ */
+async function previousConsent(
+  ctx: ProtocolContext,
+  request: AuthorizationRequest,
+  client: Client,
+  userId: string,
+  api: ResourceServer | undefined,
+) {
+  if (scopesNeedingConsent(request, client, undefined, api).length === 0) return undefined;
+  return ctx.storage.consents.find(userId, client.client_id, request.audience ?? '');
 }
 
 /**
