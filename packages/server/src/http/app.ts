@@ -69,20 +69,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
 
   // Only form and JSON bodies are OAuth requests; anything else is 415.
   app.removeContentTypeParser('text/plain');
-  await app.register(fastifyCookie);
   addBodyParsers(app, BODY_LIMIT);
-  await app.register(fastifyCsrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: deps.cookies.csrfName,
-    cookieOpts: { ...deps.cookies.options, signed: false },
-    csrfOpts: { hmacKey: csrfKey, userInfo: true },
-    // Tokens are bound to the login transaction the form belongs to.
-    getUserInfo: (request: FastifyRequest) => {
-      const body = request.body as Record<string, unknown> | undefined;
-      const state = body?.state;
-      return typeof state === 'string' ? state : '';
-    },
-  });
 
   // A callback hook, not an async one: it runs on every request, including the hot paths.
   const secure = new URL(issuer).protocol === 'https:';
@@ -109,9 +96,23 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
   });
 
   // The browser-facing endpoints, in their own context: only they pay for helmet's full set of
-  // headers and its Content-Security-Policy; the JSON endpoints get the cheap headers above.
+  // headers and its Content-Security-Policy, and for parsing and setting cookies (no API request
+  // carries one that matters); the JSON endpoints get the cheap headers above.
   await app.register(async (pages) => {
     await pages.register(fastifyHelmet, helmetOptions(secure));
+    await pages.register(fastifyCookie);
+    await pages.register(fastifyCsrf, {
+      sessionPlugin: '@fastify/cookie',
+      cookieKey: deps.cookies.csrfName,
+      cookieOpts: { ...deps.cookies.options, signed: false },
+      csrfOpts: { hmacKey: csrfKey, userInfo: true },
+      // Tokens are bound to the login transaction the form belongs to.
+      getUserInfo: (request: FastifyRequest) => {
+        const body = request.body as Record<string, unknown> | undefined;
+        const state = body?.state;
+        return typeof state === 'string' ? state : '';
+      },
+    });
     // A POST to our pages from another origin is refused whatever it carries (ASVS 3.5.3).
     const ownOrigin = new URL(issuer).origin;
     pages.addHook('onRequest', (request, reply, done) => {
