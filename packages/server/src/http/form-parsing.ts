@@ -27,6 +27,8 @@ export function parseForm(text: string): Record<string, string | string[]> {
 }
 
 function decode(component: string): string {
+  // Most names and many values (grant types, client ids) need no decoding at all.
+  if (!component.includes('%') && !component.includes('+')) return component;
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {
