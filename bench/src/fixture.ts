@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import { ARGON2ID_OPTIONS } from './argon2-params.js';
 
 /** A confidential client registered the same way on every server under test. */
 export interface ClientFixture {
@@ -14,7 +16,26 @@ export interface UserFixture {
   readonly name: string;
 }
 
-/** The tenant every server under test is configured with: same clients, API, user and secrets. */
+/**
+ * The users of the sign-in flow scenario: many accounts, each flow signing in the next one, as
+ * real traffic is many users signing in. One account signed in by every flow would measure the
+ * per-account brute-force throttle instead (Latchkey counts every attempt before checking the
+ * password, so 8 concurrent sign-ins of one account exceed its 5 a minute).
+ */
+export interface UserPool {
+  /** Users 0 … size − 1, described by poolUser(). */
+  readonly size: number;
+  /** Every user of the pool has this password. */
+  readonly password: string;
+  /**
+   * The password's argon2id hash (Latchkey's parameters), made once and given to every server
+   * for every user: verifying it costs what any user's hash costs, while hashing thousands of
+   * passwords at each server start would take minutes.
+   */
+  readonly passwordHash: string;
+}
+
+/** The tenant every server under test is configured with: same clients, API, users and secrets. */
 export interface BenchFixture {
   /** The protected API (an Auth0 resource server, an RFC 8707 resource indicator). */
   readonly api: { readonly identifier: string; readonly scope: string };
@@ -24,13 +45,25 @@ export interface BenchFixture {
   readonly thirdPartyApp: ClientFixture;
   /** Machine-to-machine client for client_credentials. */
   readonly machine: ClientFixture;
+  /** The user of every scenario but the sign-in flows. */
   readonly user: UserFixture;
+  /** The users of the sign-in flows (scenario 7). */
+  readonly flowUsers: UserPool;
 }
 
 /** Nothing ever listens on this callback: the bench reads the code from the redirect's Location. */
 const CALLBACK = 'http://127.0.0.1:9/callback';
 
-export function createFixture(): BenchFixture {
+/**
+ * Users in the sign-in flows' pool: a user's turn comes again after 4,095 other flows, every 40 s
+ * even at 100 flows/s, well under the per-account throttle (5 a minute), and the flows in progress
+ * at once (--flow-concurrency) are always of different users.
+ */
+export const FLOW_USER_POOL_SIZE = 4096;
+
+const FLOW_USER_PASSWORD = 'a bench user passphrase';
+
+export async function createFixture(): Promise<BenchFixture> {
   const secret = () => randomBytes(32).toString('hex');
   return {
     api: { identifier: 'https://api.bench.test/', scope: 'read:messages' },
@@ -43,7 +76,23 @@ export function createFixture(): BenchFixture {
       password: 'correct horse battery staple',
       name: 'Bench User',
     },
+    flowUsers: {
+      size: FLOW_USER_POOL_SIZE,
+      password: FLOW_USER_PASSWORD,
+      passwordHash: await hash(FLOW_USER_PASSWORD, ARGON2ID_OPTIONS),
+    },
   };
+}
+
+/** User `index` of the pool (taken modulo its size, so a long run starts over at user 0). */
+export function poolUser(pool: UserPool, index: number): UserFixture {
+  const n = index % pool.size;
+  return { user_id: `bench-flow-user-${n}`, email: `flow-user-${n}@bench.test`, password: pool.password, name: `Flow User ${n}` };
+}
+
+/** Every user of the pool. */
+export function poolUsers(pool: UserPool): UserFixture[] {
+  return Array.from({ length: pool.size }, (_, index) => poolUser(pool, index));
 }
 
 /** The fixture in Latchkey's tenant file format (Auth0 Management API names). */
@@ -89,6 +138,14 @@ export function latchkeyTenant(fixture: BenchFixture): object {
         email_verified: true,
         name: fixture.user.name,
       },
+      // Given as their hash (Auth0's custom_password_hash): importing thousands of passwords
+      // would hash each one at every start.
+      ...poolUsers(fixture.flowUsers).map((user) => ({
+        email: user.email,
+        custom_password_hash: { algorithm: 'argon2', hash: { value: fixture.flowUsers.passwordHash, encoding: 'utf8' } },
+        email_verified: true,
+        name: user.name,
+      })),
     ],
     clientGrants: [
       { client_id: fixture.machine.client_id, audience: fixture.api.identifier, scope: [fixture.api.scope] },

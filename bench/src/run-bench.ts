@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture } from './fixture.js';
+import type { BenchFixture } from './fixture.js';
 import { measureCryptoLimits } from './limits/crypto-limits.js';
 import { scenarioLimit } from './limits/scenario-limit.js';
 import type { LoadResult } from './load/jobs.js';
@@ -53,7 +54,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const machine = describeMachine();
     log(`measuring signing and argon2id throughput (${options.cryptoSeconds} s each)`);
     const crypto = await measureCryptoLimits(options.cryptoSeconds);
-    const fixture = createFixture();
+    const fixture = await createFixture();
     const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
     const database = options.latchkey?.database ?? 'sqlite';
     const workers = [1, ...(options.latchkey?.workers ?? []).filter((n) => n > 1)];
@@ -173,7 +174,7 @@ async function measureBare(round: number, settings: ScenarioSettings, workDir: s
 }
 
 interface MeasureContext {
-  readonly fixture: ReturnType<typeof createFixture>;
+  readonly fixture: BenchFixture;
   readonly workDir: string;
   readonly expectedRate: number;
   readonly options: BenchOptions;

@@ -11,16 +11,18 @@ import { runBench } from '../src/run-bench.js';
 import { latchkeyMain } from '../src/targets/latchkey.js';
 import type { TargetName } from '../src/targets/target.js';
 
-// One very short round of two scenarios, to keep `npm run bench` working; not a measurement.
-test('a short round measures JWKS and code redemption on each server and writes the results', async () => {
+// One very short round of three scenarios, to keep `npm run bench` working; not a measurement.
+test('a short round measures JWKS, code redemption and sign-in flows on each server and writes the results', async () => {
   const targets: TargetName[] = existsSync(latchkeyMain()) ? ['latchkey', 'node-oidc-provider'] : ['node-oidc-provider'];
   const report = await runBench({
     rounds: 1,
     durationSeconds: 0.3,
     warmupSeconds: 0,
     connections: 4,
-    flowConcurrency: 1,
-    scenarios: ['jwks', 'authorization-code'],
+    // 8 concurrent sign-ins of one account would exceed Latchkey's per-account throttle (5 a
+    // minute) and be answered 429: each flow must sign in a user of its own.
+    flowConcurrency: 8,
+    scenarios: ['jwks', 'authorization-code', 'sign-in-flow'],
     targets,
     cryptoSeconds: 0.05,
     log: () => {},
@@ -28,7 +30,7 @@ test('a short round measures JWKS and code redemption on each server and writes 
 
   assert.ok(report.limits.bare.rate !== null && report.limits.bare.rate > 0, 'the bare node:http limit was measured');
   assert.ok(report.limits.crypto.signing.RS256.parallel > 0, 'RS256 signing throughput was measured');
-  assert.deepEqual(report.scenarios.map((s) => s.id), ['jwks', 'authorization-code']);
+  assert.deepEqual(report.scenarios.map((s) => s.id), ['jwks', 'authorization-code', 'sign-in-flow']);
   for (const scenario of report.scenarios) {
     assert.deepEqual(scenario.targets.map((t) => t.target), targets);
     for (const summary of scenario.targets) {

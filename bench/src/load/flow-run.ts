@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { poolUser } from '../fixture.js';
+import type { UserFixture } from '../fixture.js';
 import { tokenRequest } from '../oidc/client.js';
 import { CookieJar } from '../oidc/cookie-jar.js';
 import { authorize } from '../oidc/user-agent.js';
@@ -17,15 +19,26 @@ interface FlowTally {
 
 /**
  * Complete sign-ins, each by a new browser: authorization request → login page → password
- * (argon2id on the server) → consent → code → token request. `concurrency` users loop for the
- * duration; a flow started before the end is waited for and counted.
+ * (argon2id on the server) → consent → code → token request. `concurrency` loops run for the
+ * duration; a flow started before the end is waited for and counted. Each flow signs in the next
+ * user of the pool.
  */
 export async function runFlows(job: FlowJob): Promise<LoadResult> {
-  const warmup = job.warmupSeconds > 0 ? await runPhase(job, job.warmupSeconds) : undefined;
-  return withWarmupFailures(await runPhase(job, job.durationSeconds), warmup);
+  const nextUser = userRotation(job);
+  const warmup = job.warmupSeconds > 0 ? await runPhase(job, nextUser, job.warmupSeconds) : undefined;
+  return withWarmupFailures(await runPhase(job, nextUser, job.durationSeconds), warmup);
 }
 
-async function runPhase(job: FlowJob, seconds: number): Promise<LoadResult> {
+/**
+ * The pool's users in turn, shared by every loop of this process (the only one a flow job runs
+ * in), through the warm-up and the measured run: flows in progress at once never share a user.
+ */
+function userRotation(job: FlowJob): () => UserFixture {
+  let next = 0;
+  return () => poolUser(job.users, next++);
+}
+
+async function runPhase(job: FlowJob, nextUser: () => UserFixture, seconds: number): Promise<LoadResult> {
   const tally: FlowTally = { successes: 0, durations: [], loginPages: 0, consentPages: 0, failures: new FailureTally() };
   const startedAt = performance.now();
   const deadline = startedAt + seconds * 1000;
@@ -33,7 +46,7 @@ async function runPhase(job: FlowJob, seconds: number): Promise<LoadResult> {
     while (performance.now() < deadline) {
       const began = performance.now();
       try {
-        await signInOnce(job, tally);
+        await signInOnce(job, nextUser(), tally);
         tally.successes++;
         tally.durations.push(performance.now() - began);
       } catch (error) {
@@ -57,11 +70,11 @@ async function runPhase(job: FlowJob, seconds: number): Promise<LoadResult> {
   };
 }
 
-async function signInOnce(job: FlowJob, tally: FlowTally): Promise<void> {
+async function signInOnce(job: FlowJob, user: UserFixture, tally: FlowTally): Promise<void> {
   const url = new URL(job.authorizationUrl);
   url.searchParams.set('state', randomBytes(16).toString('base64url'));
   url.searchParams.set('nonce', randomBytes(16).toString('base64url'));
-  const result = await authorize({ url: url.href, redirectUri: job.client.redirect_uri, user: job.user, jar: new CookieJar() });
+  const result = await authorize({ url: url.href, redirectUri: job.client.redirect_uri, user, jar: new CookieJar() });
   tally.loginPages += result.loginPages;
   tally.consentPages += result.consentPages;
   const tokens = await tokenRequest(job.tokenEndpoint, job.client, {

@@ -1,4 +1,5 @@
 // What the load process is asked to do and what it reports back (sent over the IPC channel).
+import type { UserPool } from '../fixture.js';
 
 /** What counts as a successful response. */
 export type Expectation =
@@ -56,7 +57,8 @@ export interface FlowJob {
   readonly tokenEndpoint: string;
   readonly client: { readonly client_id: string; readonly client_secret: string; readonly redirect_uri: string };
   readonly codeVerifier: string;
-  readonly user: { readonly user_id: string; readonly email: string; readonly password: string; readonly name: string };
+  /** Each flow signs in the next user of the pool (poolUser), so no two flows in progress share one. */
+  readonly users: UserPool;
 }
 
 export type LoadJob = AutocannonJob | FlowJob;

@@ -281,7 +281,7 @@ export const SCENARIOS: readonly Scenario[] = [
         tokenEndpoint: server.metadata.token_endpoint,
         client,
         codeVerifier: pkce.verifier,
-        user: fixture.user,
+        users: fixture.flowUsers,
       };
     },
   },

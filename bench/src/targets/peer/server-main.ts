@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors } from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
 import { ARGON2ID_OPTIONS } from '../../argon2-params.js';
+import { poolUsers } from '../../fixture.js';
 import type { BenchFixture, ClientFixture } from '../../fixture.js';
 import { interactionHandler } from './interactions.js';
 import type { PeerAccount } from './interactions.js';
@@ -19,13 +20,15 @@ const issuer = `http://127.0.0.1:${config.port}`;
 const { privateKey } = await generateKeyPair('RS256', { extractable: true });
 const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
 
-const user = fixture.user;
-const account: PeerAccount = {
-  accountId: user.user_id,
-  email: user.email,
-  passwordHash: await hash(user.password, ARGON2ID_OPTIONS),
-};
-const accounts = new Map([[account.email, account]]);
+// The scenarios' user, and the pool the sign-in flows take turns with (given as its hash).
+const users = [
+  { ...fixture.user, passwordHash: await hash(fixture.user.password, ARGON2ID_OPTIONS) },
+  ...poolUsers(fixture.flowUsers).map((user) => ({ ...user, passwordHash: fixture.flowUsers.passwordHash })),
+];
+const usersById = new Map(users.map((user) => [user.user_id, user]));
+const accounts = new Map<string, PeerAccount>(
+  users.map((user) => [user.email, { accountId: user.user_id, email: user.email, passwordHash: user.passwordHash }]),
+);
 
 const webClient = (client: ClientFixture): ClientMetadata => ({
   client_id: client.client_id,
@@ -54,7 +57,8 @@ const provider = new Provider(issuer, {
   cookies: { keys: [randomBytes(32).toString('hex')] },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   async findAccount(_ctx, id) {
-    if (id !== user.user_id) return undefined;
+    const user = usersById.get(id);
+    if (user === undefined) return undefined;
     return {
       accountId: id,
       claims: () => ({ sub: id, email: user.email, email_verified: true, name: user.name }),
