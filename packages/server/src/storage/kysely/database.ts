@@ -41,9 +41,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    // A file's log is checkpointed by a thread of its own; an in-memory database has no log.
     let checkpointer: SqliteCheckpointer | undefined;
     if (path !== ':memory:') {
+      // An in-memory database is its page cache: only a file's cache is bounded.
+      sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+      // A file's log is checkpointed by a thread of its own; an in-memory database has no log.
       sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
       checkpointer = startSqliteCheckpointer(path);
     }
@@ -62,6 +64,16 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
   }
   throw new Error(`LATCHKEY_DATABASE: unsupported database URL scheme in "${url.split(':')[0]}:" (use sqlite: or postgres://)`);
 }
+
+/**
+ * The page cache of the serving connection, in KiB. better-sqlite3 builds SQLite with 16 MiB per
+ * connection (SQLite's own default is 2 MiB), and the cache fills with every page the server
+ * writes: the security event log alone grew it by 8 MiB over 30,000 tokens. The pages read on
+ * every request (clients, keys, the latest codes and refresh tokens) fit in a few MiB; the rest
+ * comes from the operating system's file cache: measured, random lookups in a 47 MB file took
+ * 14 µs each with 4 MiB against 12.5 µs with 16 MiB.
+ */
+export const SQLITE_CACHE_KIB = 4096;
 
 /** Most distinct SQL texts kept prepared; the server's queries are a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 256;
