@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * Opens a connection to `LATCHKEY_REDIS` (`redis://` or `rediss://` for TLS) and waits until it is
@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
  */
 export async function connectRedis(url: string, options: { name?: string } = {}): Promise<Redis> {
   if (!/^rediss?:\/\//.test(url)) throw new Error('LATCHKEY_REDIS must be a redis:// or rediss:// URL');
+  // Loaded here, not with the module: a server without Redis does without ioredis (about 1 MB of heap).
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
     connectionName: options.name ?? 'latchkey',

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { hashPassword, verifyPassword } from '../crypto/passwords.js';
 import { hashSecret, randomToken } from '../crypto/random.js';
 import type { Client, GrantType, ResourceServer, User } from '../protocol/model.js';
@@ -21,6 +20,12 @@ export class TenantFileError extends Error {
   }
 }
 
+/** The YAML parser is loaded for a YAML tenant file only: a JSON one does without it. */
+async function parseYaml(text: string): Promise<unknown> {
+  const { parse } = await import('yaml');
+  return parse(text);
+}
+
 /** Reads and validates a tenant file (JSON, or YAML by extension). */
 export async function readTenantFile(path: string): Promise<TenantFile> {
   let text: string;
@@ -31,7 +36,7 @@ export async function readTenantFile(path: string): Promise<TenantFile> {
   }
   let data: unknown;
   try {
-    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    data = /\.ya?ml$/i.test(path) ? await parseYaml(text) : JSON.parse(text);
   } catch (cause) {
     throw new TenantFileError(`tenant file ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(cause as Error).message}`);
   }
