@@ -31,6 +31,8 @@ describe('password policy (ASVS 6.2)', () => {
     }
     assert.equal(checkPassword('PassWord1'), 'common', 'compared case-insensitively');
     assert.equal(checkPassword('correct horse battery staple'), undefined);
+    // The first two entries of the list, joined by a newline: not an entry.
+    assert.equal(checkPassword('password\n12345678'), undefined);
   });
 
   it('B11.3 refuses the email address as the password', () => {

@@ -40,13 +40,29 @@ function normalise(value: string): string {
   return value.normalize('NFKC').toLowerCase();
 }
 
-let common: ReadonlySet<string> | undefined;
+/** The deny list: how many passwords it holds, and whether it holds one (normalised). */
+export interface DenyList {
+  readonly size: number;
+  has(password: string): boolean;
+}
 
-/** The deny list, read once: one password per line, `#` starts a comment line. */
-export function commonPasswords(): ReadonlySet<string> {
+let common: DenyList | undefined;
+
+/**
+ * The deny list, read once: one password per line, `#` starts a comment line. It stays one string
+ * with a newline around each password (170 KB) rather than a Set of 18,000 strings (1.2 MB of heap
+ * for as long as the server runs); a lookup scans it in about 40 µs, and lookups happen only when
+ * a password is chosen, next to an argon2id hash that takes tens of milliseconds.
+ */
+export function commonPasswords(): DenyList {
   if (common) return common;
-  const text = readFileSync(denyListPath(), 'utf8');
-  common = new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
+  const entries = readFileSync(denyListPath(), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  const joined = `\n${entries.join('\n')}\n`;
+  common = {
+    size: entries.length,
+    // A password with a newline cannot be on the list, and must not match across two lines.
+    has: (password) => !password.includes('\n') && joined.includes(`\n${password}\n`),
+  };
   return common;
 }
 
