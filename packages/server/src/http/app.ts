@@ -8,7 +8,7 @@ import { clientErrorHandler } from './client-error.js';
 import { addClientFailureThrottle } from './client-failure-throttle.js';
 import type { HttpDeps } from './deps.js';
 import { MALFORMED, MalformedFormError, parseQuery } from './form-parsing.js';
-import { loggerOptions, requestId, type LoggerSetting } from './logging.js';
+import { loggerOptions, requestId, requestLogger, type LoggerSetting } from './logging.js';
 import { addOperations, type OperationsOptions } from './operations.js';
 import { sendAuthorizationError, sendBearerError, sendErrorPage, sendJsonError } from './render-errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -56,6 +56,7 @@ export async function buildApp({ deps, csrfKey, logger, operations, transport }:
     // Fastify's two lines per request are replaced by one (see operations.ts), with secrets redacted.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
+    childLoggerFactory: requestLogger,
     requestIdHeader: false,
     ...transport,
     bodyLimit: BODY_LIMIT,

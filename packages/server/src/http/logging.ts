@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
-import { destination, type DestinationStream } from 'pino';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import { destination, type Bindings, type ChildLoggerOptions, type DestinationStream, type LogFn, type Logger } from 'pino';
 
 /** `false` (no logs), `true` (info), or a level and optionally where the JSON lines go (stdout by default). */
 export type LoggerSetting = boolean | { level: string; stream?: DestinationStream };
@@ -73,4 +73,69 @@ export function loggerOptions(setting: LoggerSetting): FastifyServerOptions['log
       }),
     },
   };
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger that becomes pino's child logger only when something is written through it.
+ * Fastify makes a child per request to bind its id; with redaction configured, pino runs the
+ * redaction over those bindings at every child (1.6 µs and 4 KB against 0.24 µs without), for a
+ * logger that on most requests writes nothing (the request line is at info, errors are rare).
+ */
+class RequestLogger implements FastifyBaseLogger {
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  get level(): string {
+    return this.#child?.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return this.#child ? (this.#child as Logger).isLevelEnabled(level) : this.parent.isLevelEnabled(level);
+  }
+
+  fatal: LogFn = (...args: unknown[]) => this.write('fatal', args);
+  error: LogFn = (...args: unknown[]) => this.write('error', args);
+  warn: LogFn = (...args: unknown[]) => this.write('warn', args);
+  info: LogFn = (...args: unknown[]) => this.write('info', args);
+  debug: LogFn = (...args: unknown[]) => this.write('debug', args);
+  trace: LogFn = (...args: unknown[]) => this.write('trace', args);
+  silent: LogFn = () => {};
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
+
+  private write(level: LogLevel, args: unknown[]): void {
+    if (this.isLevelEnabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  private real(): FastifyBaseLogger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+}
+
+/** Whether a Fastify logger writes at a level: pino knows; Fastify's logger when logging is off writes nothing. */
+export function logsAt(logger: FastifyBaseLogger, level: LogLevel): boolean {
+  const pinoLogger = logger as Partial<Logger>;
+  return typeof pinoLogger.isLevelEnabled === 'function' && pinoLogger.isLevelEnabled(level);
+}
+
+/**
+ * Fastify's childLoggerFactory: the request's logger, made lazily. Eagerly when the route sets
+ * options of its own (a log level), or when logging is off (Fastify's null logger is its own child).
+ */
+export function requestLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  if (Object.keys(options).length > 0 || typeof (logger as Partial<Logger>).isLevelEnabled !== 'function') return logger.child(bindings, options);
+  return new RequestLogger(logger as unknown as Logger, bindings, options);
 }

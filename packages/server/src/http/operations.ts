@@ -1,10 +1,9 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { httpRequestDuration, httpRequests } from '../metrics/metrics.js';
 import { OAuthError } from '../protocol/errors.js';
-import { redactUrl } from './logging.js';
+import { logsAt, redactUrl } from './logging.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 
@@ -28,8 +27,7 @@ export interface OperationsOptions {
 /** Probed and scraped all the time: never rate-limited, never logged per request. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
-/** Fastify's logger is pino's, which knows whether a level is written. */
-const infoEnabled = (request: FastifyRequest) => (request.log as unknown as Logger).isLevelEnabled('info');
+
 
 /**
  * What running Latchkey in production adds to the application, before its routes: the request id
@@ -59,7 +57,7 @@ export async function addOperations(app: FastifyInstance, options: OperationsOpt
     httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
     // The line's fields (the redacted URL, the client address) cost a little to work out: only
     // when the line is written.
-    if (!OPERATIONS_ROUTES.has(route) && infoEnabled(request)) {
+    if (!OPERATIONS_ROUTES.has(route) && logsAt(request.log, 'info')) {
       request.log.info(
         { method: request.method, url: redactUrl(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip },
         'request completed',
