@@ -18,7 +18,9 @@ export function withLookupCache(storage: Storage, cache: LookupCache): Storage {
     const methods = new Map<PropertyKey, unknown>();
     for (const [property, value] of methodsOf(repository)) {
       if (property === finder) {
-        methods.set(property, (...keys: string[]) => cache.get(`${prefix}${keys.join('\n')}`, () => value.apply(repository, keys) as Promise<unknown>));
+        // One argument is the key as it is; several are joined unambiguously (no two lists give one key).
+        const key = (keys: string[]) => prefix + (keys.length === 1 ? keys[0]! : JSON.stringify(keys));
+        methods.set(property, (...keys: string[]) => cache.get(key(keys), () => value.apply(repository, keys) as Promise<unknown>));
       } else if (!READS.has(property)) {
         methods.set(property, async (...args: unknown[]) => {
           try {
