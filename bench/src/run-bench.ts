@@ -9,6 +9,7 @@ import { scenarioLimit } from './limits/scenario-limit.js';
 import type { LoadResult } from './load/jobs.js';
 import { runLoad } from './load/run-load.js';
 import { describeMachine } from './machine.js';
+import { cpuProfileFolder, listCpuProfiles } from './process/cpu-profile.js';
 import { rateRatio, withBaselineRatios } from './report/compare.js';
 import type { BenchReport, RoundResult, ScenarioReport, TargetSummary } from './report/report.js';
 import { median } from './report/stats.js';
@@ -18,7 +19,7 @@ import type { SeedSummary } from './seed/bulk-seed.js';
 import type { Scenario, ScenarioId, ScenarioSettings } from './scenarios/scenarios.js';
 import { startBareServer } from './targets/bare-server.js';
 import { DEFAULT_POSTGRES_ADMIN_URL } from './targets/postgres-database.js';
-import type { Target, TargetName } from './targets/target.js';
+import type { RunningTarget, Target, TargetName } from './targets/target.js';
 import { benchTargets } from './targets/variants.js';
 import type { LatchkeyOptions } from './targets/variants.js';
 
@@ -32,6 +33,11 @@ export interface BenchOptions extends ScenarioSettings {
   readonly latchkey?: Partial<Omit<LatchkeyOptions, 'seedTemplate'>>;
   /** Runs Latchkey on a bulk-seeded SQLite copy beside the empty database (`--seeded`). */
   readonly seed?: SeedSize;
+  /**
+   * Runs every Latchkey server under node --cpu-prof, its profiles in
+   * `<dir>/<scenario>-<server key>-round<n>/` (`--cpu-prof`); node-oidc-provider is not profiled.
+   */
+  readonly cpuProfileDir?: string;
   /** Progress lines (to stderr by default). */
   readonly log: (line: string) => void;
 }
@@ -135,6 +141,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         flowConcurrency: options.flowConcurrency,
         latchkeyDatabase: database,
         latchkeyWorkers: workers,
+        latchkeyCpuProfiled: options.cpuProfileDir !== undefined,
         seed,
       },
       limits: {
@@ -181,12 +188,15 @@ interface MeasureContext {
 }
 
 async function measureScenario(round: number, scenario: Scenario, target: Target, context: MeasureContext): Promise<RoundResult> {
-  let server;
+  const { cpuProfileDir } = context.options;
+  const profileFolder = cpuProfileDir !== undefined && target.name === 'latchkey' ? cpuProfileFolder(cpuProfileDir, scenario.id, target.key, round) : undefined;
+  let running: RunningTarget;
   try {
-    server = await target.start(context.fixture, context.workDir);
+    running = await target.start(context.fixture, context.workDir, profileFolder === undefined ? {} : { cpuProfileDir: profileFolder });
   } catch (error) {
     return { round, error: `${target.label} did not start: ${describeError(error)}` };
   }
+  const server = { ...running, stop: () => stopAndCheckProfile(running, profileFolder, context.options.log) };
   let result: LoadResult;
   try {
     const job = await scenario.prepare({
@@ -203,6 +213,15 @@ async function measureScenario(round: number, scenario: Scenario, target: Target
   }
   const peakRssBytes = await server.stop();
   return { round, result, ...(peakRssBytes === undefined ? {} : { peakRssBytes }) };
+}
+
+/** Stops the server, then says so if it wrote no profile (it was killed, or exited before the profiler wrote). */
+async function stopAndCheckProfile(server: RunningTarget, profileFolder: string | undefined, log: (line: string) => void): Promise<number | undefined> {
+  const peakRssBytes = await server.stop();
+  if (profileFolder !== undefined && (await listCpuProfiles(profileFolder)).length === 0) {
+    log(`  warning: no CPU profile in ${profileFolder}: the server did not exit cleanly`);
+  }
+  return peakRssBytes;
 }
 
 function summarize(target: Target, rounds: readonly RoundResult[], limit: number | undefined): TargetSummary {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIO_IDS } from '../scenarios/scenarios.js';
 import type { ScenarioId } from '../scenarios/scenarios.js';
@@ -23,6 +24,8 @@ export interface CliOptions {
   readonly seed: SeedSize | undefined;
   /** Where results go; undefined means bench/results. */
   readonly outDir: string | undefined;
+  /** Absolute folder for the Latchkey servers' V8 CPU profiles (`--cpu-prof`); undefined: not profiled. */
+  readonly cpuProfileDir: string | undefined;
   readonly help: boolean;
 }
 
@@ -49,6 +52,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --seed-clients <n>      clients in the seeded database (default 10000)
   --seed-refresh-tokens <n>  live refresh tokens in the seeded database (default 1000000)
   --out <dir>             results folder (default bench/results)
+  --cpu-prof <dir>        run every Latchkey server under node --cpu-prof, its profiles in
+                          <dir>/<scenario>-<server>-round<n>/ (Latchkey only: node-oidc-provider
+                          is not profiled); the profiler slows the server, so rates are lower
   -h, --help              this text
 `;
 
@@ -80,6 +86,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
       targets: { type: 'string' },
       'crypto-seconds': { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       postgres: { type: 'boolean' },
       'postgres-url': { type: 'string' },
       workers: { type: 'string' },
@@ -99,6 +106,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   const targets = values.targets === undefined ? (seeded ? ['latchkey' as const] : TARGET_NAMES) : targetList(values.targets);
   if (seeded && !targets.includes('latchkey')) throw new Error('--seeded compares Latchkey with itself: --targets must include latchkey');
   if (values.workers !== undefined && !targets.includes('latchkey')) throw new Error('--workers is for Latchkey: --targets must include latchkey');
+  if (values['cpu-prof'] !== undefined && !targets.includes('latchkey')) throw new Error('--cpu-prof profiles Latchkey: --targets must include latchkey');
+  if (values['cpu-prof'] === '') throw new Error('--cpu-prof needs a folder');
   return {
     rounds: number('--rounds', values.rounds, 3, { integer: true, min: 1 }),
     durationSeconds: number('--duration', values.duration, 10, { min: 0.5 }),
@@ -119,6 +128,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         }
       : undefined,
     outDir: values.out,
+    // Absolute: each server runs in the bench's temporary folder, and node resolves --cpu-prof-dir there.
+    cpuProfileDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     help: values.help ?? false,
   };
 }

@@ -13,6 +13,8 @@ export interface ServerProcessOptions {
   readonly logFile: string;
   /** How long the server may take to print its `listening on http://...` line. */
   readonly startTimeoutMs?: number;
+  /** How long the server may take to exit after SIGTERM before it gets SIGKILL (default 5 s). */
+  readonly stopGraceMs?: number;
 }
 
 export interface ServerProcess {
@@ -57,7 +59,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     if (exited === undefined) {
       child.kill('SIGTERM');
       const grace = new AbortController();
-      const killed = await Promise.race([exit.then(() => true), delay(5_000, false, { signal: grace.signal }).catch(() => false)]);
+      const killed = await Promise.race([exit.then(() => true), delay(options.stopGraceMs ?? 5_000, false, { signal: grace.signal }).catch(() => false)]);
       grace.abort();
       if (!killed) {
         child.kill('SIGKILL');

@@ -68,6 +68,8 @@ export interface BenchReport {
     readonly latchkeyDatabase: 'sqlite' | 'postgres';
     /** The worker counts Latchkey ran with (`latchkey serve --workers N`; 1 is one process). */
     readonly latchkeyWorkers: readonly number[];
+    /** Whether Latchkey ran under node --cpu-prof (`--cpu-prof`), which lowers its rates. */
+    readonly latchkeyCpuProfiled: boolean;
     /** The bulk seed of the seeded-database variant, when it ran. */
     readonly seed: SeedSummary | null;
   };

@@ -67,6 +67,9 @@ function latchkeySetup(report: BenchReport): string[] {
         `${report.machine.cores} cores with the workers, so a worker count above the cores left to the server cannot scale.`,
     );
   }
+  if (settings.latchkeyCpuProfiled) {
+    lines.push('Latchkey ran under the V8 CPU profiler (--cpu-prof): its rates are lower than without it, not comparable with other runs');
+  }
   return lines;
 }
 

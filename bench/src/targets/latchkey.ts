@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { latchkeyTenant } from '../fixture.js';
 import type { BenchFixture } from '../fixture.js';
 import { discover } from '../oidc/client.js';
+import { cpuProfileArgs } from '../process/cpu-profile.js';
 import { freePort } from '../process/free-port.js';
 import { repoRoot } from '../process/repo-root.js';
 import { startServerProcess } from '../process/server-process.js';
 import { createScratchDatabase } from './postgres-database.js';
-import type { RunningTarget, Target } from './target.js';
+import type { RunningTarget, StartOptions, Target } from './target.js';
 
 /** The server's command line entry, built by `npm run build` (tsc -b). */
 export function latchkeyMain(): string {
@@ -47,14 +48,21 @@ export function latchkeyTarget(setup: LatchkeySetup): Target {
     ...(setup.baseline && { baseline: setup.baseline }),
     audienceParameter: 'audience',
     userinfoWithAudience: true,
-    start: (fixture, workDir) => startLatchkey(setup, fixture, workDir),
+    start: (fixture, workDir, options) => startLatchkey(setup, fixture, workDir, options),
   };
 }
 
 /** Latchkey on a fresh, empty SQLite file, one process: the default target. */
 export const latchkey: Target = latchkeyTarget({ store: { kind: 'sqlite' }, workers: 1, labelWorkers: false });
 
-async function startLatchkey(setup: LatchkeySetup, fixture: BenchFixture, workDir: string): Promise<RunningTarget> {
+/**
+ * How long a profiled server gets to exit after SIGTERM: its own drain bound
+ * (LATCHKEY_SHUTDOWN_TIMEOUT, 10 s by default, then 5 s more before it forces the exit) and the
+ * writing of the profile. Killed instead, it writes none.
+ */
+const PROFILED_STOP_GRACE_MS = 30_000;
+
+async function startLatchkey(setup: LatchkeySetup, fixture: BenchFixture, workDir: string, options: StartOptions = {}): Promise<RunningTarget> {
   const main = latchkeyMain();
   if (!existsSync(main)) throw new Error(`Latchkey is not built (${main} is missing): run npm run build`);
   const id = ++starts;
@@ -68,7 +76,7 @@ async function startLatchkey(setup: LatchkeySetup, fixture: BenchFixture, workDi
     const issuer = `http://127.0.0.1:${port}/`;
     const server = await startServerProcess({
       name: 'Latchkey',
-      args: [main, 'serve'],
+      args: [...(options.cpuProfileDir === undefined ? [] : cpuProfileArgs(options.cpuProfileDir)), main, 'serve'],
       cwd: workDir,
       env: {
         PORT: String(port),
@@ -83,6 +91,7 @@ async function startLatchkey(setup: LatchkeySetup, fixture: BenchFixture, workDi
       logFile: join(workDir, `latchkey-${id}.log`),
       // A cluster starts N processes; a seeded file is large. Neither fits the default wait.
       startTimeoutMs: 60_000 + 15_000 * setup.workers,
+      ...(options.cpuProfileDir !== undefined && { stopGraceMs: PROFILED_STOP_GRACE_MS }),
     });
     const stop = async () => {
       try {

@@ -27,7 +27,12 @@ export interface Target {
    * serves userinfo only with a token issued without a resource (opaque, looked up in storage).
    */
   readonly userinfoWithAudience: boolean;
-  start(fixture: BenchFixture, workDir: string): Promise<RunningTarget>;
+  start(fixture: BenchFixture, workDir: string, options?: StartOptions): Promise<RunningTarget>;
+}
+
+export interface StartOptions {
+  /** Run the server under node --cpu-prof, writing its profiles here (Latchkey only; others ignore it). */
+  readonly cpuProfileDir?: string;
 }
 
 export interface Baseline {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseOptions } from '../../src/cli/options.js';
@@ -30,4 +31,12 @@ test('--postgres and --workers select Latchkey\'s database and the worker counts
   assert.deepEqual(parseOptions([]).workers, []);
   assert.throws(() => parseOptions(['--workers', '1']), /N ≥ 2/);
   assert.throws(() => parseOptions(['--workers', 'two']), /--workers must be an integer/);
+});
+
+test('--cpu-prof takes a folder, made absolute, and needs Latchkey among the targets', () => {
+  assert.equal(parseOptions(['--cpu-prof', 'profiles']).cpuProfileDir, join(process.cwd(), 'profiles'));
+  assert.equal(parseOptions(['--cpu-prof', '/var/profiles']).cpuProfileDir, '/var/profiles');
+  assert.equal(parseOptions([]).cpuProfileDir, undefined);
+  assert.throws(() => parseOptions(['--cpu-prof', 'profiles', '--targets', 'node-oidc-provider']), /must include latchkey/);
+  assert.throws(() => parseOptions(['--cpu-prof', '']), /needs a folder/);
 });
