@@ -59,7 +59,7 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
             state: interaction.id,
             email: email || interaction.request.login_hint || '',
             ...(error !== undefined && { error }),
-          }
+          },
         ),
       );
   };
@@ -111,7 +111,7 @@ export async function loginPageRoutes(app: FastifyInstance, { deps }: { deps: Ht
           state: interaction.id,
           scopes,
           audienceName: api?.name,
-        }
+        },
       ),
     );
   });

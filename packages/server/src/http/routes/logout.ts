@@ -53,7 +53,7 @@ export async function logoutRoutes(app: FastifyInstance, { deps }: { deps: HttpD
             clientId: logout.client?.client_id ?? '',
             redirectUri: logout.redirectUri ?? '',
             state,
-          }
+          },
         ),
       );
   };
