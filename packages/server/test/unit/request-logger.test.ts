@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
-import { REDACTED_PATHS, requestLogger } from '../../src/http/logging.js';
+import { logsAt, REDACTED_PATHS, requestLogger } from '../../src/http/logging.js';
 
 function capture(level: string) {
   const lines: Array<Record<string, unknown>> = [];
@@ -56,5 +56,13 @@ describe("a request's logger", () => {
     const log = requestLogger(logger, { reqId: 'r3' }, { level: 'debug' });
     assert.equal(children(), 1);
     assert.equal(log.level, 'debug');
+  });
+
+  it('with logging off is Fastify\'s null logger, which writes at no level', () => {
+    const silent = { fatal() {}, error() {}, warn() {}, info() {}, debug() {}, trace() {}, silent() {}, level: 'silent', child: () => silent };
+    const log = requestLogger(silent as unknown as FastifyBaseLogger, { reqId: 'r4' }, {});
+    assert.equal(log, silent);
+    assert.equal(logsAt(log, 'info'), false);
+    assert.equal(logsAt(log, 'fatal'), false);
   });
 });
