@@ -107,7 +107,7 @@ export function longestTokenLifetime(settings: Omit<ProtocolSettings, 'issuer'>,
 /** Opens storage, imports the tenant, loads keys, and listens. Used by `latchkey serve` and by tests. */
 export async function startLatchkey(options: StartOptions = {}): Promise<RunningLatchkey> {
   const database = options.database ?? 'sqlite::memory:';
-  const opened = await KyselyStorage.open(database, { migrate: options.migrate !== false, poolMax: options.databasePoolMax });
+  const opened = await KyselyStorage.open(database, { migrate: options.migrate !== false, poolMax: options.databasePoolMax, backgroundCheckpoints: true });
   let operations: Operations | undefined;
   let actions: ActionRunner | undefined;
   // What goes wrong in the background is logged once the app (and its logger) exists.

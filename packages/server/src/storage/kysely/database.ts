@@ -18,6 +18,12 @@ export interface OpenedDatabase {
 export interface DatabaseOptions {
   /** Most connections of a PostgreSQL pool (LATCHKEY_DATABASE_POOL_MAX), default 10. */
   poolMax?: number | undefined;
+  /**
+   * Checkpoint a SQLite file's write-ahead log from a thread of its own (see sqlite-checkpointer.ts):
+   * for the serving process. A one-off command (`latchkey users create`) leaves it to SQLite, and
+   * its log is checkpointed when it closes.
+   */
+  backgroundCheckpoints?: boolean | undefined;
 }
 
 /** The PostgreSQL pool behind a Kysely instance, for its metrics. */
@@ -46,9 +52,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
     if (path !== ':memory:') {
       // An in-memory database is its page cache: only a file's cache is bounded.
       sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-      // A file's log is checkpointed by a thread of its own; an in-memory database has no log.
-      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-      checkpointer = startSqliteCheckpointer(path);
+      // A serving process's log is checkpointed by a thread of its own; an in-memory database has no log.
+      if (options.backgroundCheckpoints) {
+        sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+        checkpointer = startSqliteCheckpointer(path);
+      }
     }
     const database = withStatementCache(sqlite, () => checkpointer?.stop());
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };

@@ -22,7 +22,7 @@ import type {
   ResourceServerTable,
   UserTable,
 } from './schema.js';
-import { openDatabase, migrateToLatest, type DialectName } from './database.js';
+import { openDatabase, migrateToLatest, type DatabaseOptions, type DialectName } from './database.js';
 import { securityEventRepository } from './security-event-repository.js';
 import {
   clientGrantRepository,
@@ -121,8 +121,8 @@ export class KyselyStorage implements Storage {
     readonly dialect: DialectName,
   ) {}
 
-  static async open(url: string, options: { migrate?: boolean; poolMax?: number | undefined } = {}): Promise<KyselyStorage> {
-    const { db, dialect } = openDatabase(url, { poolMax: options.poolMax });
+  static async open(url: string, options: DatabaseOptions & { migrate?: boolean } = {}): Promise<KyselyStorage> {
+    const { db, dialect } = openDatabase(url, options);
     if (options.migrate !== false) await migrateToLatest(db);
     return new KyselyStorage(db, dialect);
   }
