@@ -3,6 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import type { ActionRunResult } from '../protocol/actions/action-executor.js';
 import type { JobMessage, WorkerMessage } from './worker/messages.js';
+import { keepYoungGenerationCap } from '../runtime/young-generation.js';
 
 export interface WorkerPoolOptions {
   /** Most threads running actions at once; further runs wait their turn. */
@@ -82,6 +83,7 @@ export class ActionWorkerPool {
     this.script ??= workerScript();
     const worker = new Worker(this.script.source, { eval: this.script.eval, resourceLimits: this.options.resourceLimits });
     worker.unref();
+    worker.once('online', keepYoungGenerationCap);
     const pooled: PooledWorker = { worker, ready: false, job: undefined };
     this.workers.add(pooled);
 

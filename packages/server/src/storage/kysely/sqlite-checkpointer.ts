@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { keepYoungGenerationCap } from '../../runtime/young-generation.js';
 
 /** How often (ms) the background thread moves the write-ahead log into the database file. */
 export const CHECKPOINT_INTERVAL_MS = 200;
@@ -63,6 +64,7 @@ export function startSqliteCheckpointer(path: string, onError: (message: string)
     // The thread holds a connection and a timer, nothing else.
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
   });
+  worker.once('online', keepYoungGenerationCap);
   worker.on('message', (message: string) => onError(message));
   worker.on('error', (error) => onError(error.message));
   // The server's lifetime is not this thread's business.
