@@ -10,6 +10,7 @@ import { startFromConfig } from '../server.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { prepareDatabase } from './prepare.js';
 import { handleSignals } from './shutdown.js';
+import { growYoungGenerationToCap } from '../runtime/young-generation.js';
 
 /** `latchkey serve`: one process, or with `--workers N` a primary process and N workers sharing the port and the store. */
 export async function serveCommand(args: string[]): Promise<number> {
@@ -54,6 +55,7 @@ const isWorker = () => cluster.isWorker && process.env[CLUSTER_WORKER_ENV] === '
 
 async function runServer(config: Config): Promise<number> {
   const server = await startFromConfig(config);
+  growYoungGenerationToCap();
   const log = server.app.log;
   handleSignals(server, { timeoutSeconds: config.shutdownTimeout, log });
   if (isInsecureIssuer(config.issuer)) {

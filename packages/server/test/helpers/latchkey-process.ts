@@ -3,6 +3,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 const cli = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const root = new URL('../../../../', import.meta.url).pathname;
 
+/** How a test starts the command: from the TypeScript sources (the default), or built. */
+export const FROM_SOURCES: readonly string[] = ['--import', 'tsx', cli];
+/** The `latchkey` launcher users run (`npx latchkey`), in front of the built command line. */
+export const LAUNCHER: readonly string[] = [new URL('../../bin/latchkey.js', import.meta.url).pathname];
+/** The built command line run directly with `node`, without the launcher. */
+export const BUILT_MAIN: readonly string[] = [new URL('../../dist/src/cli/main.js', import.meta.url).pathname];
+
 /** Runs a `latchkey` command to its end. */
 export function runLatchkey(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
@@ -27,8 +34,13 @@ export interface LatchkeyProcess {
 }
 
 /** Starts `latchkey serve` (or another long-running command) and resolves once it listens. */
-export async function startLatchkeyProcess(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<LatchkeyProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+export async function startLatchkeyProcess(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  entry: readonly string[] = FROM_SOURCES,
+): Promise<LatchkeyProcess> {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, LATCHKEY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

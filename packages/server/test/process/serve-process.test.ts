@@ -7,7 +7,7 @@ import { connect as connectTls } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
 import { makeCertificates } from '../helpers/certificates.js';
-import { runLatchkey, startLatchkeyProcess } from '../helpers/latchkey-process.js';
+import { BUILT_MAIN, LAUNCHER, runLatchkey, startLatchkeyProcess } from '../helpers/latchkey-process.js';
 import { testTenant } from '../helpers/test-server.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!!';
@@ -159,6 +159,35 @@ describe('latchkey serve as a process', () => {
     const unknown = runLatchkey(['logs', '--database', database, '--type', 'nope']);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown event type nope/);
+  });
+
+  it('started by the latchkey launcher, keeps the young generation to two 8 MiB semi-spaces; started without it, V8 grows it to 32 MiB', async () => {
+    const newSpace = async (entry: readonly string[], name: string) => {
+      const tenantFile = join(dir, `${name}-tenant.json`);
+      writeFileSync(tenantFile, JSON.stringify(testTenant()));
+      const server = await startLatchkeyProcess(['serve', '--port', '0'], {
+        LATCHKEY_DATABASE: `sqlite:${join(dir, `${name}.db`)}`,
+        LATCHKEY_TENANT_FILE: tenantFile,
+        LATCHKEY_SECRET: SECRET,
+      }, 30_000, entry);
+      try {
+        // Enough requests for several scavenges, each at most a few turns of the event loop.
+        for (let i = 0; i < 300; i++) {
+          await (await fetch(`${server.url}.well-known/openid-configuration`)).arrayBuffer();
+        }
+        const metrics = await (await fetch(`${server.url}metrics`)).text();
+        const size = /nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/.exec(metrics);
+        assert.ok(size, 'the new space is in the process metrics');
+        return Number(size[1]);
+      } finally {
+        server.kill();
+        await server.exited;
+      }
+    };
+    const MiB = 1024 * 1024;
+    assert.ok((await newSpace(LAUNCHER, 'launcher')) <= 16 * MiB);
+    // The comparison shows the measure can tell: the modules' loading alone grows it to V8's largest.
+    assert.equal(await newSpace(BUILT_MAIN, 'without-launcher'), 32 * MiB);
   });
 
   it('serves https with LATCHKEY_TLS_CERT/KEY and takes renewed files on SIGHUP without dropping the service', async () => {
