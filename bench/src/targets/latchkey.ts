@@ -16,6 +16,11 @@ export function latchkeyMain(): string {
   return join(repoRoot(), 'packages', 'server', 'dist', 'src', 'cli', 'main.js');
 }
 
+/** The `latchkey` command users run (`npx latchkey serve`): the launcher in front of the built entry. */
+export function latchkeyCommand(): string {
+  return join(repoRoot(), 'packages', 'server', 'bin', 'latchkey.js');
+}
+
 export type LatchkeyStore =
   | { readonly kind: 'sqlite' }
   /** A copy of this seeded SQLite file for every start (see src/seed/). */
@@ -76,7 +81,7 @@ async function startLatchkey(setup: LatchkeySetup, fixture: BenchFixture, workDi
     const issuer = `http://127.0.0.1:${port}/`;
     const server = await startServerProcess({
       name: 'Latchkey',
-      args: [...(options.cpuProfileDir === undefined ? [] : cpuProfileArgs(options.cpuProfileDir)), main, 'serve'],
+      args: [...(options.cpuProfileDir === undefined ? [] : cpuProfileArgs(options.cpuProfileDir)), latchkeyCommand(), 'serve'],
       cwd: workDir,
       env: {
         PORT: String(port),
