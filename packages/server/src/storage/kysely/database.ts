@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -58,8 +59,7 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Opened
         checkpointer = startSqliteCheckpointer(path);
       }
     }
-    const database = withStatementCache(sqlite, () => checkpointer?.stop());
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, () => checkpointer?.stop()) }), dialect: 'sqlite' };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pg = loadPg();
@@ -91,33 +91,6 @@ export const SQLITE_CACHE_KIB = 4096;
  */
 function loadPg(): typeof import('pg') {
   return createRequire(import.meta.url)('pg') as typeof import('pg');
-}
-
-/** Most distinct SQL texts kept prepared; the server's queries are a few dozen shapes. */
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * better-sqlite3 behind Kysely, with each distinct SQL text prepared once and reused: Kysely's
- * SQLite driver prepares every query it runs, and preparing costs as much as running a
- * primary-key lookup. Reuse is safe because the driver runs one query at a time to completion.
- */
-function withStatementCache(database: SQLite.Database, beforeClose: () => void): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => {
-      beforeClose();
-      database.close();
-    },
-    prepare(sqlText: string) {
-      let statement = statements.get(sqlText);
-      if (statement === undefined) {
-        statement = database.prepare(sqlText);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-        statements.set(sqlText, statement);
-      }
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
-    },
-  };
 }
 
 /** Names of the migrations applied to the database, in no particular order (none on a new database). */

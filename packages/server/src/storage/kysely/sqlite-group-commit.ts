@@ -1,0 +1,220 @@
+import type SQLite from 'better-sqlite3';
+import {
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+
+/** Most distinct SQL texts kept prepared; the server's queries are a few dozen shapes. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely on one better-sqlite3 connection, with the writes made during one turn of the event loop
+ * committed together in one transaction (group commit).
+ *
+ * Why: a commit writes every page the transaction changed to the write-ahead log. The writes of
+ * concurrent requests touch the same pages (the newest leaf of each time-ordered index, the table's
+ * last page), so committing 32 authorization codes at once writes far fewer pages than 32 commits:
+ * measured, 8–10 µs an insert instead of 22–26 µs.
+ *
+ * What stays the same: a write's promise settles only once its transaction has committed, so no
+ * response depends on a write that is not in the database; a write that fails (a unique key, say)
+ * fails alone, as SQLite undoes only that statement. What differs: a read on this connection sees
+ * the writes of the open batch, whose promises are still pending; should the commit itself fail
+ * (a disk error), those writes are lost together and every one of them is refused.
+ *
+ * Kysely's own transactions (`db.transaction()`) run alone: the open batch is committed first, and
+ * other queries wait until the transaction ends.
+ */
+export class GroupCommitSqliteDialect implements Dialect {
+  readonly #database: SQLite.Database;
+  readonly #beforeClose: () => void;
+
+  /** `beforeClose` runs when Kysely is destroyed, after the last batch is committed. */
+  constructor(database: SQLite.Database, beforeClose: () => void = () => {}) {
+    this.#database = database;
+    this.#beforeClose = beforeClose;
+  }
+
+  createDriver(): Driver {
+    return new GroupCommitSqliteDriver(this.#database, this.#beforeClose);
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+interface PendingWrite {
+  result: QueryResult<never>;
+  resolve: (result: QueryResult<never>) => void;
+  reject: (error: unknown) => void;
+}
+
+class GroupCommitSqliteDriver implements Driver {
+  readonly #db: SQLite.Database;
+  readonly #beforeClose: () => void;
+  readonly #statements = new Map<string, SQLite.Statement>();
+  /** The writes of the open batch, committed together; undefined when no batch is open. */
+  #batch: PendingWrite[] | undefined;
+  /** The connection running a Kysely transaction, and the promise that settles when it ends. */
+  #transaction: { owner: DatabaseConnection; ended: Promise<void>; end: () => void } | undefined;
+
+  constructor(db: SQLite.Database, beforeClose: () => void) {
+    this.#db = db;
+    this.#beforeClose = beforeClose;
+  }
+
+  async init(): Promise<void> {}
+
+  /** A handle per use, so that a transaction's own queries are told from everyone else's. */
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new GroupCommitConnection(this);
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    while (this.#transaction) await this.#transaction.ended;
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    this.#transaction = { owner: connection, ended, end };
+    this.commitBatch();
+    this.#run('begin');
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.#endTransaction('commit');
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    this.#endTransaction('rollback');
+  }
+
+  async destroy(): Promise<void> {
+    this.commitBatch();
+    this.#beforeClose();
+    this.#db.close();
+  }
+
+  /** Runs one query for `connection`: at once inside its own transaction, else after any other's. */
+  async execute(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<never>> {
+    while (this.#transaction && this.#transaction.owner !== connection) await this.#transaction.ended;
+    const statement = this.#prepare(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) as never[] };
+    if (this.#transaction) return toResult(statement.run(parameters));
+    return this.#batchedWrite(statement, parameters);
+  }
+
+  /** Streams a select, row by row (Kysely's `stream()`); outside a batch, after any transaction. */
+  async *stream(connection: DatabaseConnection, query: CompiledQuery): AsyncIterableIterator<QueryResult<never>> {
+    while (this.#transaction && this.#transaction.owner !== connection) await this.#transaction.ended;
+    const statement = this.#prepare(query.sql);
+    if (!statement.reader) throw new Error('SQLite streams select queries only');
+    for (const row of statement.iterate(query.parameters as unknown[])) yield { rows: [row as never] };
+  }
+
+  #batchedWrite(statement: SQLite.Statement, parameters: unknown[]): Promise<QueryResult<never>> {
+    if (this.#batch === undefined) {
+      this.#run('begin');
+      this.#batch = [];
+      setImmediate(() => this.commitBatch());
+    }
+    let result: QueryResult<never>;
+    try {
+      result = toResult(statement.run(parameters));
+    } catch (error) {
+      // Most errors undo the statement alone; some (a full disk, an I/O error) end the transaction.
+      if (!this.#db.inTransaction) this.#failBatch(error);
+      throw error;
+    }
+    return new Promise((resolve, reject) => this.#batch!.push({ result, resolve, reject }));
+  }
+
+  /** Commits the open batch, if any, and settles its writes. */
+  commitBatch(): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    try {
+      this.#run('commit');
+    } catch (error) {
+      if (this.#db.inTransaction) this.#run('rollback');
+      this.#failBatch(error);
+      return;
+    }
+    this.#batch = undefined;
+    for (const write of batch) write.resolve(write.result);
+  }
+
+  #failBatch(error: unknown): void {
+    const batch = this.#batch ?? [];
+    this.#batch = undefined;
+    for (const write of batch) write.reject(error);
+  }
+
+  #endTransaction(command: 'commit' | 'rollback'): void {
+    const transaction = this.#transaction;
+    try {
+      this.#run(command);
+    } finally {
+      this.#transaction = undefined;
+      transaction?.end();
+    }
+  }
+
+  #run(sql: string): void {
+    this.#prepare(sql).run();
+  }
+
+  /**
+   * Each distinct SQL text is prepared once and reused: preparing costs as much as running a
+   * primary-key lookup. Reuse is safe because statements run one at a time to completion.
+   */
+  #prepare(sql: string): SQLite.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.delete(this.#statements.keys().next().value!);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+class GroupCommitConnection implements DatabaseConnection {
+  readonly #driver: GroupCommitSqliteDriver;
+
+  constructor(driver: GroupCommitSqliteDriver) {
+    this.#driver = driver;
+  }
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#driver.execute(this, query) as Promise<QueryResult<R>>;
+  }
+
+  streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    return this.#driver.stream(this, query) as AsyncIterableIterator<QueryResult<R>>;
+  }
+}
+
+function toResult(info: SQLite.RunResult): QueryResult<never> {
+  return { numAffectedRows: BigInt(info.changes), insertId: BigInt(info.lastInsertRowid), rows: [] };
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { after, beforeEach, describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { GroupCommitSqliteDialect } from '../../src/storage/kysely/sqlite-group-commit.js';
+
+interface TestDatabase {
+  items: { id: string; note: string };
+}
+
+describe('SQLite group commit', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'latchkey-group-commit-'));
+  let file: string;
+  let db: Kysely<TestDatabase>;
+  /** Another connection to the same file: it sees committed rows only. */
+  let observer: SQLite.Database;
+  let files = 0;
+  const committed = () => (observer.prepare('select id from items order by id').all() as { id: string }[]).map((row) => row.id);
+  const insert = (id: string) => db.insertInto('items').values({ id, note: '' }).execute();
+
+  beforeEach(async () => {
+    file = join(folder, `db-${++files}.sqlite`);
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.exec('create table items (id text primary key, note text not null)');
+    db = new Kysely<TestDatabase>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    observer = new SQLite(file, { readonly: true });
+  });
+  after(async () => {
+    await db.destroy();
+    observer.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('commits the writes of one turn of the event loop together, and settles each only once committed', async () => {
+    const settledSeeing: string[][] = [];
+    const writes = ['a', 'b', 'c'].map((id) => insert(id).then(() => settledSeeing.push(committed())));
+    assert.deepEqual(committed(), [], 'nothing is committed within the turn');
+    await Promise.all(writes);
+    assert.deepEqual(settledSeeing, [['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
+
+    await insert('d');
+    assert.deepEqual(committed(), ['a', 'b', 'c', 'd'], 'a later write gets a batch of its own');
+  });
+
+  it('reads its own batch: the same connection sees a write before its commit', async () => {
+    const write = insert('a');
+    const rows = await db.selectFrom('items').select('id').execute();
+    assert.deepEqual(rows, [{ id: 'a' }]);
+    await write;
+  });
+
+  it('refuses a failing write alone: the rest of its batch commits', async () => {
+    await insert('taken');
+    const results = await Promise.allSettled([insert('a'), insert('taken'), insert('b')]);
+    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE constraint failed/);
+    assert.deepEqual(committed(), ['a', 'b', 'taken']);
+  });
+
+  it('refuses every write of a batch that SQLite rolls back whole', async () => {
+    // A trigger that ends the whole transaction stands for a disk that fails mid-batch.
+    await sql`create trigger doom before insert on items when new.id = 'doom' begin select raise(rollback, 'the transaction is lost'); end`.execute(db);
+    const results = await Promise.allSettled([insert('a'), insert('b'), insert('doom')]);
+    assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(committed(), []);
+    await insert('c');
+    assert.deepEqual(committed(), ['c'], 'the next batch starts afresh');
+  });
+
+  it('runs a Kysely transaction alone: the open batch commits first, other queries wait for its end', async () => {
+    const before = insert('before');
+    let outsideDone = false;
+    let outside: Promise<unknown> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('items').values({ id: 'inside', note: '' }).execute();
+      outside = insert('outside').then(() => (outsideDone = true));
+      await nextTurn();
+      await nextTurn();
+      assert.equal(outsideDone, false, 'a write from outside waits for the transaction');
+      assert.deepEqual(committed(), ['before'], 'the batch open at the start was committed first');
+    });
+    await before;
+    await outside;
+    assert.equal(outsideDone, true);
+    assert.deepEqual(committed(), ['before', 'inside', 'outside']);
+  });
+
+  it('undoes a Kysely transaction that throws, and nothing else', async () => {
+    await insert('kept');
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('items').values({ id: 'undone', note: '' }).execute();
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    await insert('after');
+    assert.deepEqual(committed(), ['after', 'kept']);
+  });
+
+  it('commits an open batch when Kysely is destroyed', async () => {
+    const sqlite = new SQLite(join(folder, 'destroyed.sqlite'));
+    sqlite.exec('create table items (id text primary key, note text not null)');
+    const own = new Kysely<TestDatabase>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    const write = own.insertInto('items').values({ id: 'last', note: '' }).execute();
+    // A read queued after the write runs after it, within the same turn: the batch is still open.
+    await own.selectFrom('items').selectAll().execute();
+    await own.destroy();
+    await write;
+    const reopened = new SQLite(join(folder, 'destroyed.sqlite'), { readonly: true });
+    assert.deepEqual(reopened.prepare('select id from items').all(), [{ id: 'last' }]);
+    reopened.close();
+  });
+
+  it('writes the pages of a batch to the log once: four writes cost what one does', async () => {
+    const logBytes = () => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    const grows = async (write: () => Promise<unknown>) => {
+      const start = logBytes();
+      await write();
+      return logBytes() - start;
+    };
+    await insert('warm-up');
+    const one = await grows(() => insert('a'));
+    assert.ok(one > 0);
+    assert.equal(await grows(() => Promise.all(['b', 'c', 'd', 'e'].map(insert))), one, 'one commit for four writes');
+    assert.equal(
+      await grows(async () => {
+        for (const id of ['f', 'g', 'h', 'i']) await insert(id);
+      }),
+      4 * one,
+      'a commit per turn',
+    );
+  });
+});
