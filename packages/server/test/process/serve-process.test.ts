@@ -161,7 +161,7 @@ describe('latchkey serve as a process', () => {
     assert.match(unknown.stderr, /unknown event type nope/);
   });
 
-  it('started by the latchkey launcher, keeps the young generation to two 8 MiB semi-spaces; started without it, V8 grows it to 32 MiB', async () => {
+  it('started by the latchkey launcher, keeps the young generation to two 8 MiB semi-spaces; started without it, V8 grows it further', async () => {
     const newSpace = async (entry: readonly string[], name: string) => {
       const tenantFile = join(dir, `${name}-tenant.json`);
       writeFileSync(tenantFile, JSON.stringify(testTenant()));
@@ -186,8 +186,9 @@ describe('latchkey serve as a process', () => {
     };
     const MiB = 1024 * 1024;
     assert.ok((await newSpace(LAUNCHER, 'launcher')) <= 16 * MiB);
-    // The comparison shows the measure can tell: the modules' loading alone grows it to V8's largest.
-    assert.equal(await newSpace(BUILT_MAIN, 'without-launcher'), 32 * MiB);
+    // The comparison shows the measure can tell: the modules' loading alone grows it to V8's
+    // largest, two 16 MiB semi-spaces wherever V8 sizes its heap for a few GiB of memory.
+    assert.ok((await newSpace(BUILT_MAIN, 'without-launcher')) > 16 * MiB);
   });
 
   it('serves https with LATCHKEY_TLS_CERT/KEY and takes renewed files on SIGHUP without dropping the service', async () => {
