@@ -12,6 +12,17 @@ export function randomToken(bytes = 32): string {
 }
 
 /**
+ * A unique id that sorts by creation time: milliseconds since the epoch (12 hex digits), then a
+ * random token of `bytes` bytes. For records whose primary key would otherwise be random: each
+ * insert of a random key lands on a random page of the index, which is not in SQLite's page cache
+ * once the table is large, while time-ordered keys append to the last page. The time it reveals is
+ * no secret where it is used (a grant's id, whose creation is the sign-in's auth_time).
+ */
+export function timeOrderedId(nowMs: number, bytes = 16): string {
+  return `${nowMs.toString(16).padStart(12, '0')}${randomToken(bytes)}`;
+}
+
+/**
  * How secrets are stored: SHA-256, base64url. Codes, refresh tokens, session cookies and
  * client secrets are high-entropy values, so a fast hash suffices and keeps the token endpoint fast;
  * a stolen database yields no usable secret.

@@ -1,4 +1,4 @@
-import { hashSecret, randomToken } from '../../../crypto/random.js';
+import { hashSecret, timeOrderedId } from '../../../crypto/random.js';
 import type { ProtocolContext } from '../../context.js';
 import { invalidGrant, invalidRequest } from '../../errors.js';
 import type { AuthorizationCode, Client, Grant } from '../../model.js';
@@ -22,7 +22,8 @@ export const authorizationCodeGrant: GrantHandler = {
     // a replay with a wrong client or verifier must not revoke the first redemption's tokens.
     checkBinding(code, client, params, ctx.clock.now());
 
-    const grantId = randomToken(16);
+    // The grant is a row of a table that only grows: a time-ordered key keeps its inserts on the index's last page.
+    const grantId = timeOrderedId(Date.now());
     if (code.consumed_at !== null || !(await ctx.storage.authorizationCodes.consume(codeHash, grantId, ctx.clock.now()))) {
       // RFC 6749 §4.1.2: a code used twice is refused, and the tokens issued from it SHOULD be revoked.
       const used = await ctx.storage.authorizationCodes.findByHash(codeHash);
