@@ -28,7 +28,6 @@ export interface OperationsOptions {
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
 
-
 /**
  * What running Latchkey in production adds to the application, before its routes: the request id
  * echoed to the caller, one log line and the metrics per request, the HTTP rate limit, and the
