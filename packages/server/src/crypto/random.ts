@@ -19,7 +19,12 @@ export function randomToken(bytes = 32): string {
  * no secret where it is used (a grant's id, whose creation is the sign-in's auth_time).
  */
 export function timeOrderedId(nowMs: number, bytes = 16): string {
-  return `${nowMs.toString(16).padStart(12, '0')}${randomToken(bytes)}`;
+  return `${sortableTime(nowMs)}${randomToken(bytes)}`;
+}
+
+/** Milliseconds since the epoch as 12 hex digits: ids that start with it sort by time until the year 10889. */
+export function sortableTime(nowMs: number): string {
+  return nowMs.toString(16).padStart(12, '0');
 }
 
 /**

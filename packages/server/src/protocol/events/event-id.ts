@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sortableTime } from '../../crypto/random.js';
 
 /** Told apart from every other process writing the same log; chosen once per process. */
 const PROCESS_PART = randomBytes(6).toString('hex');
@@ -14,5 +15,5 @@ let counter = 0;
  */
 export function eventId(nowMs: number): string {
   counter = (counter + 1) % COUNTER_LIMIT;
-  return `${nowMs.toString(16).padStart(12, '0')}${PROCESS_PART}${counter.toString(16).padStart(6, '0')}`;
+  return `${sortableTime(nowMs)}${PROCESS_PART}${counter.toString(16).padStart(6, '0')}`;
 }
