@@ -72,6 +72,19 @@ describe('SQLite group commit', () => {
     assert.deepEqual(committed(), ['c'], 'the next batch starts afresh');
   });
 
+  it('refuses every write of a batch whose commit fails, rolls it back, and commits the next', async () => {
+    // A deferred foreign key is checked at COMMIT: a batch holding one dangling reference cannot commit.
+    await sql`pragma foreign_keys = on`.execute(db);
+    await sql`create table links (id text primary key, item text references items(id) deferrable initially deferred)`.execute(db);
+    const link = (id: string, item: string) => sql`insert into links (id, item) values (${id}, ${item})`.execute(db);
+    const results = await Promise.allSettled([insert('a'), link('l1', 'a'), link('l2', 'missing')]);
+    assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /FOREIGN KEY constraint failed/);
+    assert.deepEqual(committed(), []);
+    await Promise.all([insert('b'), link('l3', 'b')]);
+    assert.deepEqual(committed(), ['b'], 'the failed batch was rolled back, and the next one commits');
+  });
+
   it('runs a Kysely transaction alone: the open batch commits first, other queries wait for its end', async () => {
     const before = insert('before');
     let outsideDone = false;
