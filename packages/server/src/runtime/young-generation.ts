@@ -1,5 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { flagChosenByOperator } from './operator-flags.js';
 
 /**
  * The largest semi-space a serving process lets V8's young generation reach, in MiB: half of V8's
@@ -11,7 +12,7 @@ const SEMI_SPACE_FLAG = /^--(max|min)[-_]semi[-_]space[-_]size(=|$)|^--semi[-_]s
 
 /** Whether the operator sized the young generation (a `node` flag or NODE_OPTIONS): theirs stands. */
 export function youngGenerationChosenByOperator(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) => SEMI_SPACE_FLAG.test(flag));
+  return flagChosenByOperator(SEMI_SPACE_FLAG, execArgv, nodeOptions);
 }
 
 /** The size of one semi-space of the young generation now, in bytes (the new space holds two). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { heapGrowthChosenByOperator, limitHeapGrowth } from '../../src/cli/heap-growth.js';
+import { heapGrowthChosenByOperator, limitHeapGrowth } from '../../src/runtime/heap-growth.js';
 
 describe('heap growth of latchkey serve', () => {
   it("is the operator's when a node flag or NODE_OPTIONS sets it", () => {

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { flagChosenByOperator } from './operator-flags.js';
 
 /**
  * How far the old generation may grow past what the last full collection kept before the next
@@ -10,7 +11,7 @@ const HEAP_GROWING_FLAG = /^--heap[-_]growing[-_]percent(=|$)/;
 
 /** Whether the operator chose the growing factor (a `node` flag or NODE_OPTIONS): theirs stands. */
 export function heapGrowthChosenByOperator(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) => HEAP_GROWING_FLAG.test(flag));
+  return flagChosenByOperator(HEAP_GROWING_FLAG, execArgv, nodeOptions);
 }
 
 /**
