@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture } from './fixture.js';
 import type { BenchFixture } from './fixture.js';
-import { measureCryptoLimits } from './limits/crypto-limits.js';
+import { measureCryptoLimits, medianCryptoLimits } from './limits/crypto-limits.js';
+import type { CryptoLimits } from './limits/crypto-limits.js';
 import { scenarioLimit } from './limits/scenario-limit.js';
 import type { LoadResult } from './load/jobs.js';
 import { runLoad } from './load/run-load.js';
 import { describeMachine } from './machine.js';
 import { cpuProfileFolder, listCpuProfiles } from './process/cpu-profile.js';
 import { rateRatio, withBaselineRatios } from './report/compare.js';
+import { cpuPerSuccess } from './report/cpu-per-success.js';
 import type { BenchReport, RoundResult, ScenarioReport, TargetSummary } from './report/report.js';
 import { median } from './report/stats.js';
 import { SCENARIOS } from './scenarios/scenarios.js';
@@ -58,8 +60,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     const { log } = options;
     const machine = describeMachine();
-    log(`measuring signing and argon2id throughput (${options.cryptoSeconds} s each)`);
-    const crypto = await measureCryptoLimits(options.cryptoSeconds);
     const fixture = await createFixture();
     const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.id));
     const database = options.latchkey?.database ?? 'sqlite';
@@ -90,7 +90,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const rounds = new Map<string, RoundResult[]>();
     const key = (scenario: Scenario, target: Target) => `${scenario.id}/${target.key}`;
 
+    const cryptoRounds: CryptoLimits[] = [];
     for (let round = 1; round <= options.rounds; round++) {
+      // The limits are measured in every round, beside the servers, and their medians used.
+      log(`round ${round}/${options.rounds}: signing and argon2id throughput (${options.cryptoSeconds} s each)`);
+      cryptoRounds.push(await measureCryptoLimits(options.cryptoSeconds));
+      const crypto = medianCryptoLimits(cryptoRounds);
       log(`round ${round}/${options.rounds}: bare node:http`);
       bareRounds.push(await measureBare(round, options, workDir));
       const bareRate = median(bareRounds.flatMap((r) => (r.result ? [r.result.rate] : [])));
@@ -110,6 +115,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
 
     const bareRate = median(bareRounds.flatMap((r) => (r.result ? [r.result.rate] : [])));
+    const crypto = medianCryptoLimits(cryptoRounds);
     const scenarioReports: ScenarioReport[] = scenarios.map((scenario) => {
       const limit = Number.isFinite(bareRate) ? scenarioLimit(scenario, bareRate, crypto) : null;
       const summaries = targets.map((target) => summarize(target, rounds.get(key(scenario, target)) ?? [], limit?.rate));
@@ -149,9 +155,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           rate: finite(bareRate),
           p50: finite(median(bareRounds.flatMap((r) => (r.result ? [r.result.latency.p50] : [])))),
           p99: finite(median(bareRounds.flatMap((r) => (r.result ? [r.result.latency.p99] : [])))),
+          cpuPerSuccess: cpuPerSuccess(bareRounds.flatMap((r) => (r.result ? [r.result] : []))),
           rounds: bareRounds,
         },
         crypto,
+        cryptoRounds,
       },
       scenarios: scenarioReports,
     };
@@ -171,6 +179,7 @@ async function measureBare(round: number, settings: ScenarioSettings, workDir: s
       warmupSeconds: settings.warmupSeconds,
       plan: { kind: 'fixed', method: 'GET', path: '/', headers: {} },
       expect: { type: 'status', status: 200 },
+      serverPid: server.pid,
     });
     const peakRssBytes = await server.stop();
     return { round, result, ...(peakRssBytes === undefined ? {} : { peakRssBytes }) };
@@ -206,7 +215,7 @@ async function measureScenario(round: number, scenario: Scenario, target: Target
       settings: context.options,
       expectedRate: context.expectedRate,
     });
-    result = await runLoad(job);
+    result = await runLoad({ ...job, serverPid: server.pid });
   } catch (error) {
     await server.stop();
     return { round, error: describeError(error) };
@@ -253,8 +262,10 @@ function summarize(target: Target, rounds: readonly RoundResult[], limit: number
     ratioToPeer: null,
     ratioToLimit: rate !== null && limit ? rate / limit : null,
     ratioToBaseline: null,
+    cpuRatioToBaseline: null,
     exhaustedRounds: results.filter((r) => r.exhausted).length,
     notes: Object.fromEntries(noteNames.map((name) => [name, median(results.map((r) => r.notes[name] ?? 0))])),
+    cpuPerSuccess: cpuPerSuccess(results),
   };
 }
 

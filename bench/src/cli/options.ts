@@ -40,7 +40,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                           1 discovery,jwks  2 client-credentials  3 authorization-code
                           4 refresh-token  5 userinfo  6 authorize-session  7 sign-in-flow
   --targets <list>        latchkey,node-oidc-provider (default both)
-  --crypto-seconds <s>    seconds per signing / argon2id measurement (default 2)
+  --crypto-seconds <s>    seconds per signing / argon2id measurement, in every round (default 2)
   --postgres              run Latchkey on PostgreSQL: a new database per server start,
                           created and dropped through --postgres-url
   --postgres-url <url>    (default ${DEFAULT_POSTGRES_ADMIN_URL})

@@ -1,4 +1,5 @@
 import { runChild } from '../process/run-child.js';
+import { median } from '../report/stats.js';
 import type { Throughput } from './throughput.js';
 
 export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
@@ -19,4 +20,25 @@ export interface CryptoLimits {
 
 export async function measureCryptoLimits(seconds: number): Promise<CryptoLimits> {
   return runChild<CryptoLimitsInput, CryptoLimits>('limits/limits-main', { seconds });
+}
+
+/**
+ * The median of each figure over rounds. A shared machine's speed drifts over a run: limits
+ * measured once, at the start, would be compared with rates measured minutes later.
+ */
+export function medianCryptoLimits(rounds: readonly CryptoLimits[]): CryptoLimits {
+  if (rounds.length === 0) throw new Error('no crypto limits measured');
+  const throughput = (pick: (limits: CryptoLimits) => Throughput): Throughput => ({
+    sequential: median(rounds.map((r) => pick(r).sequential)),
+    parallel: median(rounds.map((r) => pick(r).parallel)),
+  });
+  return {
+    signing: {
+      RS256: throughput((r) => r.signing.RS256),
+      ES256: throughput((r) => r.signing.ES256),
+      EdDSA: throughput((r) => r.signing.EdDSA),
+    },
+    argon2id: throughput((r) => r.argon2id),
+    threadPoolSize: rounds[0]!.threadPoolSize,
+  };
 }

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { FailureTally, withWarmupFailures } from './failures.js';
 import type { AutocannonJob, Expectation, LoadResult, RequestPlan } from './jobs.js';
+import { withMeasuredCpu } from './measured-cpu.js';
 
 /** Hands out request bodies and learns from responses; the same source serves warm-up and run. */
 interface BodySource {
@@ -61,7 +62,7 @@ interface Phase {
 export async function runAutocannon(job: AutocannonJob): Promise<LoadResult> {
   const source = bodySource(job.plan);
   const warmup = job.warmupSeconds > 0 ? await runPhase(job, source, job.warmupSeconds) : undefined;
-  const result = await runPhase(job, source, job.durationSeconds);
+  const result = await withMeasuredCpu(job.serverPid, () => runPhase(job, source, job.durationSeconds));
   return withWarmupFailures(result, warmup);
 }
 

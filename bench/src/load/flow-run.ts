@@ -8,6 +8,7 @@ import { authorize } from '../oidc/user-agent.js';
 import { percentile } from '../report/stats.js';
 import { FailureTally, withWarmupFailures } from './failures.js';
 import type { FlowJob, LoadResult } from './jobs.js';
+import { withMeasuredCpu } from './measured-cpu.js';
 
 interface FlowTally {
   successes: number;
@@ -26,7 +27,8 @@ interface FlowTally {
 export async function runFlows(job: FlowJob): Promise<LoadResult> {
   const nextUser = userRotation(job);
   const warmup = job.warmupSeconds > 0 ? await runPhase(job, nextUser, job.warmupSeconds) : undefined;
-  return withWarmupFailures(await runPhase(job, nextUser, job.durationSeconds), warmup);
+  const result = await withMeasuredCpu(job.serverPid, () => runPhase(job, nextUser, job.durationSeconds));
+  return withWarmupFailures(result, warmup);
 }
 
 /**

@@ -1,5 +1,6 @@
 // What the load process is asked to do and what it reports back (sent over the IPC channel).
 import type { UserPool } from '../fixture.js';
+import type { ServerCpu } from '../process/cpu-time.js';
 
 /** What counts as a successful response. */
 export type Expectation =
@@ -44,6 +45,8 @@ export interface AutocannonJob {
   readonly warmupSeconds: number;
   readonly plan: RequestPlan;
   readonly expect: Expectation;
+  /** The server's process, whose CPU time is read around the measured run. */
+  readonly serverPid?: number;
 }
 
 /** Complete sign-ins by a handful of concurrent users (scenario 7), each with a fresh browser. */
@@ -59,6 +62,8 @@ export interface FlowJob {
   readonly codeVerifier: string;
   /** Each flow signs in the next user of the pool (poolUser), so no two flows in progress share one. */
   readonly users: UserPool;
+  /** The server's process, whose CPU time is read around the measured run. */
+  readonly serverPid?: number;
 }
 
 export type LoadJob = AutocannonJob | FlowJob;
@@ -83,4 +88,13 @@ export interface LoadResult {
   readonly exhausted: boolean;
   /** Scenario-specific counts (e.g. consent pages seen per flow). */
   readonly notes: Readonly<Record<string, number>>;
+  /** CPU time spent during the measured run (not the warm-up), in milliseconds. */
+  readonly cpu?: MeasuredCpu;
+}
+
+export interface MeasuredCpu {
+  /** The server's threads; null without /proc or without a `serverPid`. */
+  readonly server: ServerCpu | null;
+  /** The load generator's own process. */
+  readonly loadGeneratorMs: number;
 }

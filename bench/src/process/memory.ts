@@ -20,12 +20,17 @@ export function readPeakRss(pid: number): number | undefined {
 }
 
 /** The direct children of a process (Linux: /proc/<pid>/task/<tid>/children), or none without /proc. */
-export function childPids(pid: number): number[] {
+function childPids(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
   } catch {
     return [];
   }
+}
+
+/** A server and its direct children (the workers of `latchkey serve --workers N`). */
+export function serverProcesses(pid: number): number[] {
+  return [pid, ...childPids(pid)];
 }
 
 /**
@@ -43,7 +48,7 @@ export class RssMonitor {
   }
 
   sample(): void {
-    for (const pid of [this.pid, ...childPids(this.pid)]) {
+    for (const pid of serverProcesses(this.pid)) {
       const value = readPeakRss(pid);
       if (value !== undefined) this.#peaks.set(pid, Math.max(this.#peaks.get(pid) ?? 0, value));
     }

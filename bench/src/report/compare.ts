@@ -1,4 +1,4 @@
-import type { TargetSummary } from './report.js';
+import type { CpuPerSuccess, TargetSummary } from './report.js';
 
 /** `rate ÷ baseline`, or null when either is unknown or the baseline is not positive. */
 export function rateRatio(rate: number | null, baseline: number | null): number | null {
@@ -21,6 +21,15 @@ export function withBaselineRatios(summaries: readonly TargetSummary[]): TargetS
   return summaries.map((summary) => {
     if (summary.baseline === null) return summary;
     const baseline = byKey.get(summary.baseline.key);
-    return { ...summary, ratioToBaseline: rateRatio(summary.rate, baseline?.rate ?? null) };
+    return {
+      ...summary,
+      ratioToBaseline: rateRatio(summary.rate, baseline?.rate ?? null),
+      cpuRatioToBaseline: rateRatio(serverCpu(summary.cpuPerSuccess), serverCpu(baseline?.cpuPerSuccess ?? null)),
+    };
   });
+}
+
+/** The server's CPU per success, all threads together; null when not measured. */
+function serverCpu(cpu: CpuPerSuccess | null): number | null {
+  return cpu === null ? null : cpu.eventLoopMs + cpu.otherThreadsMs;
 }

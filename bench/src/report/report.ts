@@ -39,9 +39,27 @@ export interface TargetSummary {
   readonly ratioToLimit: number | null;
   /** This variant's median rate divided by its baseline's (e.g. seeded ÷ empty database). */
   readonly ratioToBaseline: number | null;
+  /**
+   * This variant's server CPU per success divided by its baseline's: the cost itself, which the
+   * machine's noise moves far less than the rate.
+   */
+  readonly cpuRatioToBaseline: number | null;
   /** Rounds that ran out of pre-minted codes or tokens before the end. */
   readonly exhaustedRounds: number;
   readonly notes: Readonly<Record<string, number>>;
+  /** CPU milliseconds per successful request or flow, medians over the rounds; null without /proc. */
+  readonly cpuPerSuccess: CpuPerSuccess | null;
+}
+
+/**
+ * Where a request's CPU went: the server's event loop, its other threads (signing and argon2id
+ * on libuv's pool), and the load generator. Their sum times the rate, against the machine's
+ * cores, tells whether a figure is bound by the event loop or by the whole machine.
+ */
+export interface CpuPerSuccess {
+  readonly eventLoopMs: number;
+  readonly otherThreadsMs: number;
+  readonly loadGeneratorMs: number;
 }
 
 export interface ScenarioReport {
@@ -74,8 +92,17 @@ export interface BenchReport {
     readonly seed: SeedSummary | null;
   };
   readonly limits: {
-    readonly bare: { readonly rate: number | null; readonly p50: number | null; readonly p99: number | null; readonly rounds: readonly RoundResult[] };
+    readonly bare: {
+      readonly rate: number | null;
+      readonly p50: number | null;
+      readonly p99: number | null;
+      readonly cpuPerSuccess: CpuPerSuccess | null;
+      readonly rounds: readonly RoundResult[];
+    };
+    /** Medians over the rounds. */
     readonly crypto: CryptoLimits;
+    /** Each round's measurement. */
+    readonly cryptoRounds: readonly CryptoLimits[];
   };
   readonly scenarios: readonly ScenarioReport[];
 }

@@ -1,5 +1,5 @@
 import { withinTolerance } from './compare.js';
-import type { BenchReport, TargetSummary } from './report.js';
+import type { BenchReport, CpuPerSuccess, TargetSummary } from './report.js';
 
 const MiB = 1024 * 1024;
 
@@ -23,6 +23,11 @@ function ratio(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(2)}×`;
 }
 
+/** Server CPU per success: event loop + other threads, in ms. */
+function cpu(value: CpuPerSuccess | null): string {
+  return value === null ? '—' : `${value.eventLoopMs.toFixed(2)}+${value.otherThreadsMs.toFixed(2)}`;
+}
+
 function failures(summary: TargetSummary): string {
   if (summary.rate === null) return 'failed';
   if (summary.failures === 0) return '0';
@@ -40,11 +45,23 @@ export function describeRun(report: BenchReport): string[] {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB, Node ${machine.node}, ${machine.os}`,
     `Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, ` +
       `${settings.rounds} round${settings.rounds === 1 ? '' : 's'} (medians); sign-in flows by ${settings.flowConcurrency} concurrent users`,
-    `Limits: bare node:http ${rate(limits.bare.rate)} req/s (p50 ${ms(limits.bare.p50)} ms, p99 ${ms(limits.bare.p99)} ms); ` +
+    `Limits: bare node:http ${rate(limits.bare.rate)} req/s (p50 ${ms(limits.bare.p50)} ms, p99 ${ms(limits.bare.p99)} ms, ` +
+      `CPU ${cpu(limits.bare.cpuPerSuccess)} ms/req); ` +
       `libuv thread pool ${limits.crypto.threadPoolSize}`,
-    `  jose signing: RS256 ${perSecond(signing.RS256)}; ES256 ${perSecond(signing.ES256)}; EdDSA ${perSecond(signing.EdDSA)}`,
+    `  jose signing, medians of ${limits.cryptoRounds.length} round${limits.cryptoRounds.length === 1 ? '' : 's'}: RS256 ${perSecond(signing.RS256)}; ES256 ${perSecond(signing.ES256)}; EdDSA ${perSecond(signing.EdDSA)}`,
     `  argon2id verify (m=19 MiB, t=2, p=1): ${perSecond(argon2id)}`,
     ...latchkeySetup(report),
+  ];
+}
+
+/** What the CPU column holds, and what the load generator cost beside it. */
+function cpuLegend(report: BenchReport): string[] {
+  const loads = report.scenarios.flatMap((s) => s.targets.flatMap((t) => (t.cpuPerSuccess ? [t.cpuPerSuccess.loadGeneratorMs] : [])));
+  if (loads.length === 0) return [];
+  return [
+    '',
+    `CPU ms: the server's CPU per success, event loop + other threads (libuv's pool signs and runs argon2id), medians. ` +
+      `The load generator took ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} ms per request or flow, on the same ${report.machine.cores} cores.`,
   ];
 }
 
@@ -76,7 +93,7 @@ function latchkeySetup(report: BenchReport): string[] {
 /** The results as a plain-text table, one line per scenario and server. */
 export function formatTable(report: BenchReport): string {
   const compared = report.scenarios.some((scenario) => scenario.targets.some((summary) => summary.baseline !== null));
-  const header = ['Scenario', 'Server', 'rate', 'p50 ms', 'p99 ms', 'errors', 'vs peer', ...(compared ? ['vs base'] : []), 'vs limit', 'limit', 'peak RSS'];
+  const header = ['Scenario', 'Server', 'rate', 'p50 ms', 'p99 ms', 'errors', 'vs peer', ...(compared ? ['vs base'] : []), 'vs limit', 'limit', 'peak RSS', 'CPU ms'];
   const rows: string[][] = [];
   for (const scenario of report.scenarios) {
     scenario.targets.forEach((summary, index) => {
@@ -92,16 +109,17 @@ export function formatTable(report: BenchReport): string {
         ratio(summary.ratioToLimit),
         index === 0 && scenario.limit ? `${rate(scenario.limit.rate)} (${scenario.limit.basis})` : '',
         summary.peakRssBytes === null ? '—' : `${integer(summary.peakRssBytes / MiB)} MiB`,
+        cpu(summary.cpuPerSuccess),
       ]);
     });
   }
-  const numeric = new Set(compared ? [2, 3, 4, 6, 7, 8, 10] : [2, 3, 4, 6, 7, 9]);
+  const numeric = new Set(compared ? [2, 3, 4, 6, 7, 8, 10, 11] : [2, 3, 4, 6, 7, 9, 10]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
     cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   const lines = [...describeRun(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 
-  lines.push(...comparisons(report));
+  lines.push(...cpuLegend(report), ...comparisons(report));
 
   const notes: string[] = [];
   for (const scenario of report.scenarios) {
@@ -127,13 +145,18 @@ function comparisons(report: BenchReport): string[] {
       const { baseline } = summary;
       if (baseline === null) continue;
       const base = scenario.targets.find((other) => other.key === baseline.key);
-      let verdict = '';
-      if (baseline.tolerance !== undefined && summary.ratioToBaseline !== null) {
+      const verdict = (value: number | null) => {
+        if (baseline.tolerance === undefined || value === null) return '';
         const percent = `${Math.round(baseline.tolerance * 100)} %`;
-        verdict = withinTolerance(summary.ratioToBaseline, baseline.tolerance) ? `, within ${percent}` : `, NOT within ${percent}`;
+        return withinTolerance(value, baseline.tolerance) ? `, within ${percent}` : `, NOT within ${percent}`;
+      };
+      let line = `  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})`;
+      line += verdict(summary.ratioToBaseline);
+      if (summary.cpuRatioToBaseline !== null) {
+        line += `; CPU per success ${ratio(summary.cpuRatioToBaseline)}${verdict(summary.cpuRatioToBaseline)}`;
       }
-      lines.push(`  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})${verdict}`);
+      lines.push(line);
     }
   }
-  return lines.length > 0 ? ['', 'vs base (median rates):', ...lines] : [];
+  return lines.length > 0 ? ['', 'vs base (median rates, and the server CPU each success cost):', ...lines] : [];
 }

@@ -19,8 +19,10 @@ function summary(key: string, rate: number | null, baselineKey?: string): Target
     ratioToPeer: null,
     ratioToLimit: null,
     ratioToBaseline: null,
+    cpuRatioToBaseline: null,
     exhaustedRounds: 0,
     notes: {},
+    cpuPerSuccess: null,
   };
 }
 
@@ -57,4 +59,15 @@ test('withBaselineRatios compares each variant with the summary it names, and le
 test('a variant whose baseline produced no figure has no ratio', () => {
   const [, seeded] = withBaselineRatios([summary('latchkey', null), summary('latchkey-seeded', 1800, 'latchkey')]);
   assert.equal(seeded?.ratioToBaseline, null);
+});
+
+test('withBaselineRatios also compares the server CPU per success, event loop and other threads together', () => {
+  const cpu = (eventLoopMs: number, otherThreadsMs: number) => ({ eventLoopMs, otherThreadsMs, loadGeneratorMs: 5 });
+  const [, seeded, unmeasured] = withBaselineRatios([
+    { ...summary('latchkey', 2000), cpuPerSuccess: cpu(0.5, 1.5) },
+    { ...summary('latchkey-seeded', 1800, 'latchkey'), cpuPerSuccess: cpu(0.7, 1.5) },
+    summary('latchkey-seeded-2', 1800, 'latchkey'),
+  ]);
+  assert.equal(seeded?.cpuRatioToBaseline, 1.1);
+  assert.equal(unmeasured?.cpuRatioToBaseline, null);
 });
