@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { after, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from '../../src/storage/kysely/sqlite-group-commit.js';
@@ -114,6 +114,48 @@ describe('SQLite group commit', () => {
     );
     await insert('after');
     assert.deepEqual(committed(), ['after', 'kept']);
+  });
+
+  describe('with a second connection to the file in the same process', () => {
+    let other: Kysely<TestDatabase>;
+    const insertOther = (id: string) => other.insertInto('items').values({ id, note: '' }).execute();
+
+    beforeEach(() => {
+      const sqlite = new SQLite(file);
+      // Were it to wait on the lock, it would wait this long and fail: the batch commits on this thread.
+      sqlite.pragma('busy_timeout = 200');
+      other = new Kysely<TestDatabase>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    });
+    afterEach(() => other.destroy());
+
+    it('commits the open batch before the other connection writes, and loses neither', async () => {
+      const first = insert('a');
+      const second = insertOther('b');
+      await Promise.all([first, second]);
+      assert.deepEqual(committed(), ['a', 'b']);
+    });
+
+    it('waits without blocking for the transaction of the other connection to end', async () => {
+      let outside: Promise<unknown> | undefined;
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('items').values({ id: 'inside', note: '' }).execute();
+        outside = insertOther('outside');
+        // The transaction goes on over several turns while the other connection waits.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await trx.insertInto('items').values({ id: 'inside-later', note: '' }).execute();
+      });
+      await outside;
+      assert.deepEqual(committed(), ['inside', 'inside-later', 'outside']);
+    });
+
+    it('begins a transaction once the batch of the other connection is committed', async () => {
+      const batched = insertOther('batched');
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('items').values({ id: 'inside', note: '' }).execute();
+      });
+      await batched;
+      assert.deepEqual(committed(), ['batched', 'inside']);
+    });
   });
 
   it('commits an open batch when Kysely is destroyed', async () => {
