@@ -103,6 +103,21 @@ describe('SQLite group commit', () => {
     assert.deepEqual(committed(), ['before', 'inside', 'outside']);
   });
 
+  it('holds the write lock for the whole of a Kysely transaction, so its read-then-write sees no newer commit', async () => {
+    // A connection of its own, as another process (a second worker, a management command) has.
+    const otherProcess = new SQLite(file);
+    otherProcess.pragma('busy_timeout = 0');
+    await insert('existing');
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom('items').select('id').execute();
+      assert.throws(() => otherProcess.prepare("insert into items (id, note) values ('theirs', '')").run(), /database is locked/);
+      await trx.updateTable('items').set({ note: 'read, then written' }).where('id', '=', 'existing').execute();
+    });
+    otherProcess.prepare("insert into items (id, note) values ('theirs', '')").run();
+    otherProcess.close();
+    assert.deepEqual(committed(), ['existing', 'theirs']);
+  });
+
   it('undoes a Kysely transaction that throws, and nothing else', async () => {
     await insert('kept');
     await assert.rejects(

@@ -161,11 +161,13 @@ class GroupCommitSqliteDriver implements Driver {
       if (othersTransaction === undefined) break;
       await othersTransaction;
     }
+    this.commitBatch();
+    // IMMEDIATE takes the write lock now. A deferred transaction that reads first and writes later
+    // fails at once (SQLITE_BUSY_SNAPSHOT) if another process committed in between.
+    this.#run('begin immediate');
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     this.#transaction = { owner: connection, ended, end };
-    this.commitBatch();
-    this.#run('begin');
   }
 
   async commitTransaction(): Promise<void> {
