@@ -131,7 +131,7 @@ class GroupCommitSqliteDriver implements Driver {
   #batch: PendingWrite[] | undefined;
   /** The connection running a Kysely transaction, and the promise that settles when it ends. */
   #transaction: { owner: DatabaseConnection; ended: Promise<void>; end: () => void } | undefined;
-  /** The other connections of this process to the same file; undefined in memory. */
+  /** This process's connections to the same file, this one among them; undefined in memory. */
   readonly #writers: FileWriters | undefined;
 
   constructor(db: SQLite.Database, beforeClose: () => void) {
