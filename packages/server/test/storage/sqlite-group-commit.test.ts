@@ -118,6 +118,23 @@ describe('SQLite group commit', () => {
     assert.deepEqual(committed(), ['existing', 'theirs']);
   });
 
+  it('refuses a Kysely transaction another process keeps from its lock, and serves the next', async () => {
+    const sqlite = new SQLite(file);
+    sqlite.pragma('busy_timeout = 0');
+    const impatient = new Kysely<TestDatabase>({ dialect: new GroupCommitSqliteDialect(sqlite) });
+    const otherProcess = new SQLite(file);
+    otherProcess.exec('begin immediate');
+    const inTransaction = () =>
+      impatient.transaction().execute((trx) => trx.insertInto('items').values({ id: 'inside', note: '' }).execute());
+    await assert.rejects(inTransaction(), /database is locked/);
+    otherProcess.exec('commit');
+    otherProcess.close();
+    await inTransaction();
+    await impatient.insertInto('items').values({ id: 'after', note: '' }).execute();
+    await impatient.destroy();
+    assert.deepEqual(committed(), ['after', 'inside']);
+  });
+
   it('undoes a Kysely transaction that throws, and nothing else', async () => {
     await insert('kept');
     await assert.rejects(

@@ -155,12 +155,7 @@ class GroupCommitSqliteDriver implements Driver {
   async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    for (;;) {
-      while (this.#transaction) await this.#transaction.ended;
-      const othersTransaction = this.#writers?.freeFor(this);
-      if (othersTransaction === undefined) break;
-      await othersTransaction;
-    }
+    for (let wait; (wait = this.#waitBefore(connection, true)); ) await wait;
     this.commitBatch();
     // IMMEDIATE takes the write lock now. A deferred transaction that reads first and writes later
     // fails at once (SQLITE_BUSY_SNAPSHOT) if another process committed in between.
@@ -187,16 +182,8 @@ class GroupCommitSqliteDriver implements Driver {
 
   /** Runs one query for `connection`: at once inside its own transaction, else after any other's. */
   async execute(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<never>> {
-    let statement: SQLite.Statement;
-    for (;;) {
-      while (this.#transaction && this.#transaction.owner !== connection) await this.#transaction.ended;
-      statement = this.#prepare(query.sql);
-      // A write that would take the file's lock first makes another connection of this process let go.
-      const takesLock = !statement.reader && this.#batch === undefined && this.#transaction === undefined;
-      const othersTransaction = takesLock ? this.#writers?.freeFor(this) : undefined;
-      if (othersTransaction === undefined) break;
-      await othersTransaction;
-    }
+    const statement = this.#prepare(query.sql);
+    for (let wait; (wait = this.#waitBefore(connection, !statement.reader)); ) await wait;
     const parameters = query.parameters as unknown[];
     if (statement.reader) return { rows: statement.all(parameters) as never[] };
     if (this.#transaction) return toResult(statement.run(parameters));
@@ -205,10 +192,22 @@ class GroupCommitSqliteDriver implements Driver {
 
   /** Streams a select, row by row (Kysely's `stream()`); outside a batch, after any transaction. */
   async *stream(connection: DatabaseConnection, query: CompiledQuery): AsyncIterableIterator<QueryResult<never>> {
-    while (this.#transaction && this.#transaction.owner !== connection) await this.#transaction.ended;
+    for (let wait; (wait = this.#waitBefore(connection, false)); ) await wait;
     const statement = this.#prepare(query.sql);
     if (!statement.reader) throw new Error('SQLite streams select queries only');
     for (const row of statement.iterate(query.parameters as unknown[])) yield { rows: [row as never] };
+  }
+
+  /**
+   * What must end before `connection` may run a query, or undefined when it may now: another
+   * connection's Kysely transaction on this driver and, for a write, another driver's transaction
+   * in this process (the other drivers' open batches are committed on the way).
+   */
+  #waitBefore(connection: DatabaseConnection, writes: boolean): Promise<void> | undefined {
+    if (this.#transaction) return this.#transaction.owner === connection ? undefined : this.#transaction.ended;
+    // With a batch open this driver holds the file's write lock already: no other can have it.
+    if (!writes || this.#batch !== undefined) return undefined;
+    return this.#writers?.freeFor(this);
   }
 
   #batchedWrite(statement: SQLite.Statement, parameters: unknown[]): Promise<QueryResult<never>> {
