@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import type { ActionRunResult } from '../protocol/actions/action-executor.js';
-import type { JobMessage, WorkerMessage } from './worker/messages.js';
 import { keepYoungGenerationCap } from '../runtime/young-generation.js';
+import type { JobMessage, WorkerMessage } from './worker/messages.js';
 
 export interface WorkerPoolOptions {
   /** Most threads running actions at once; further runs wait their turn. */

@@ -6,11 +6,11 @@ import { isInsecureIssuer, loadConfig, type Config, type ConfigInput } from '../
 import type { OperationsInput } from '../config/operations-config.js';
 import { collectProcessMetrics } from '../metrics/metrics.js';
 import { CLUSTER_WORKER_ENV, serveClusterMetrics } from '../metrics/metrics-source.js';
+import { limitHeapGrowth } from '../runtime/heap-growth.js';
+import { growYoungGenerationToCap } from '../runtime/young-generation.js';
 import { startFromConfig } from '../server.js';
 import { prepareDatabase } from './prepare.js';
 import { handleSignals } from './shutdown.js';
-import { limitHeapGrowth } from '../runtime/heap-growth.js';
-import { growYoungGenerationToCap } from '../runtime/young-generation.js';
 
 /** `latchkey serve`: one process, or with `--workers N` a primary process and N workers sharing the port and the store. */
 export async function serveCommand(args: string[]): Promise<number> {
