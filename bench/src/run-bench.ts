@@ -10,7 +10,7 @@ import { scenarioLimit } from './limits/scenario-limit.js';
 import type { LoadResult } from './load/jobs.js';
 import { runLoad } from './load/run-load.js';
 import { describeMachine } from './machine.js';
-import { cpuProfileFolder, listCpuProfiles } from './process/cpu-profile.js';
+import { cpuProfileFolder, missingProfileWarning } from './process/cpu-profile.js';
 import { rateRatio, withBaselineRatios } from './report/compare.js';
 import { cpuPerSuccess } from './report/cpu-per-success.js';
 import type { BenchReport, RoundResult, ScenarioReport, TargetSummary } from './report/report.js';
@@ -227,9 +227,8 @@ async function measureScenario(round: number, scenario: Scenario, target: Target
 /** Stops the server, then says so if it wrote no profile (it was killed, or exited before the profiler wrote). */
 async function stopAndCheckProfile(server: RunningTarget, profileFolder: string | undefined, log: (line: string) => void): Promise<number | undefined> {
   const peakRssBytes = await server.stop();
-  if (profileFolder !== undefined && (await listCpuProfiles(profileFolder)).length === 0) {
-    log(`  warning: no CPU profile in ${profileFolder}: the server did not exit cleanly`);
-  }
+  const warning = profileFolder === undefined ? undefined : await missingProfileWarning(profileFolder);
+  if (warning !== undefined) log(`  ${warning}`);
   return peakRssBytes;
 }
 

@@ -38,3 +38,12 @@ export async function listCpuProfiles(dir: string): Promise<CpuProfileFile[]> {
   }
   return files;
 }
+
+/**
+ * What to tell the operator once the server that profiled into `folder` has stopped, or undefined
+ * when its profile is there: a process killed, or one that exited before the profiler wrote, leaves none.
+ */
+export async function missingProfileWarning(folder: string): Promise<string | undefined> {
+  if ((await listCpuProfiles(folder)).length > 0) return undefined;
+  return `warning: no CPU profile in ${folder}: the server did not exit cleanly`;
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { cpuProfileFolder, listCpuProfiles } from '../../src/process/cpu-profile.js';
+import { cpuProfileFolder, listCpuProfiles, missingProfileWarning } from '../../src/process/cpu-profile.js';
 import { repoRoot } from '../../src/process/repo-root.js';
 
 let dir: string;
@@ -54,4 +54,16 @@ test('npm run bench refuses a --cpu-prof folder that already holds profiles, bef
     assert.match(error.stderr ?? '', /already holds CPU profiles/);
     return true;
   });
+});
+
+test('a stopped server that left no profile gets a warning naming its folder; one that left a profile, none', async () => {
+  const empty = join(dir, 'killed');
+  await mkdir(empty);
+  await writeFile(join(empty, 'CPU.cut-short.cpuprofile'), '');
+  assert.equal(await missingProfileWarning(empty), `warning: no CPU profile in ${empty}: the server did not exit cleanly`);
+  assert.match((await missingProfileWarning(join(dir, 'never-created'))) ?? '', /no CPU profile in .*never-created/);
+  const written = join(dir, 'exited');
+  await mkdir(written);
+  await writeFile(join(written, 'CPU.1.cpuprofile'), '{}');
+  assert.equal(await missingProfileWarning(written), undefined);
 });
