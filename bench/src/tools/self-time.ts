@@ -14,6 +14,8 @@ export interface CpuProfile {
 
 export interface ProfileNode {
   readonly id: number;
+  /** The nodes this one calls: the stack of a sample is its node and the node's ancestors. */
+  readonly children?: readonly number[];
   readonly callFrame: {
     readonly functionName: string;
     readonly url: string;
@@ -31,9 +33,22 @@ export interface FunctionTime {
 }
 
 export interface SelfTimeSummary {
+  /** The time the summary covers: the whole profile, or from the sample `from` picked to its end. */
   readonly totalMicros: number;
+  /** The function whose first sample the summary starts from, if any (SelfTimeOptions.from). */
+  readonly from?: string;
   /** Every function with self time, the most first. */
   readonly functions: readonly FunctionTime[];
+}
+
+export interface SelfTimeOptions {
+  /** Locations under this folder are shown relative to it; default the working directory. */
+  readonly base?: string;
+  /**
+   * Count only from the first sample whose stack holds a function of this name: a name the load
+   * calls (`tokenEndpoint`) skips the start-up and the scenario's preparation.
+   */
+  readonly from?: string;
 }
 
 /**
@@ -41,14 +56,21 @@ export interface SelfTimeSummary {
  * profile's end), as Chrome DevTools counts it, and the nodes of one function (it has one per call
  * path) are added up.
  */
-export function selfTimeByFunction(profile: CpuProfile, base = process.cwd()): SelfTimeSummary {
+export function selfTimeByFunction(profile: CpuProfile, { base = process.cwd(), from }: SelfTimeOptions = {}): SelfTimeSummary {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const byFunction = new Map<string, { name: string; location: string; selfMicros: number }>();
+  const nodeOf = (id: number, sample: number) => {
+    const node = nodes.get(id);
+    if (node === undefined) throw new Error(`sample ${sample} names node ${id}, which the profile does not have`);
+    return node;
+  };
   let timestamp = profile.startTime;
   const timestamps = profile.timeDeltas.map((delta) => (timestamp += delta));
+  const first = from === undefined ? 0 : firstSampleCalling(profile, from);
+  if (first === undefined) throw new Error(`no sample has ${from} on its stack`);
+  const byFunction = new Map<string, { name: string; location: string; selfMicros: number }>();
   profile.samples.forEach((id, i) => {
-    const node = nodes.get(id);
-    if (node === undefined) throw new Error(`sample ${i} names node ${id}, which the profile does not have`);
+    const node = nodeOf(id, i);
+    if (i < first) return;
     const until = timestamps[i + 1] ?? profile.endTime;
     const name = node.callFrame.functionName || '(anonymous)';
     const location = describeLocation(node.callFrame.url, node.callFrame.lineNumber, base);
@@ -58,9 +80,24 @@ export function selfTimeByFunction(profile: CpuProfile, base = process.cwd()): S
     byFunction.set(key, entry);
   });
   return {
-    totalMicros: profile.endTime - profile.startTime,
+    totalMicros: profile.endTime - (from === undefined ? profile.startTime : timestamps[first]!),
+    ...(from === undefined ? {} : { from }),
     functions: [...byFunction.values()].filter((f) => f.selfMicros > 0).sort((a, b) => b.selfMicros - a.selfMicros),
   };
+}
+
+/** The index of the first sample with a function named `name` on its stack, or undefined. */
+function firstSampleCalling(profile: CpuProfile, name: string): number | undefined {
+  const children = new Map(profile.nodes.map((node) => [node.id, node.children ?? []]));
+  // A node of that function, and every node it calls, has it on its stack.
+  const calling = new Set<number>();
+  const pending = profile.nodes.filter((node) => node.callFrame.functionName === name).map((node) => node.id);
+  for (let id; (id = pending.pop()) !== undefined; ) {
+    calling.add(id);
+    pending.push(...(children.get(id) ?? []));
+  }
+  const index = profile.samples.findIndex((id) => calling.has(id));
+  return index === -1 ? undefined : index;
 }
 
 function describeLocation(url: string, lineNumber: number, base: string): string {
@@ -83,7 +120,7 @@ export function formatSelfTime(summary: SelfTimeSummary, top = 30): string {
       .join('  ')
       .trimEnd();
   return [
-    `${ms(summary.totalMicros)} ms profiled; the ${rows.length} functions with the most self time:`,
+    `${ms(summary.totalMicros)} ms profiled${summary.from === undefined ? '' : ` from the first sample in ${summary.from}`}; the ${rows.length} functions with the most self time:`,
     line(header),
     ...rows.map(line),
   ].join('\n');
