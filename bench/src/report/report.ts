@@ -37,11 +37,14 @@ export interface TargetSummary {
   /** Latchkey's median rate divided by node-oidc-provider's (only on Latchkey's line). */
   readonly ratioToPeer: number | null;
   readonly ratioToLimit: number | null;
-  /** This variant's median rate divided by its baseline's (e.g. seeded ÷ empty database). */
+  /**
+   * This variant's rate divided by its baseline's (e.g. seeded ÷ empty database) in the same
+   * round, the median over the rounds (see withBaselineRatios).
+   */
   readonly ratioToBaseline: number | null;
   /**
-   * This variant's server CPU per success divided by its baseline's: the cost itself, which the
-   * machine's noise moves far less than the rate.
+   * Likewise for the server's CPU per success: the cost itself, which the machine's noise moves
+   * far less than the rate.
    */
   readonly cpuRatioToBaseline: number | null;
   /** Rounds that ran out of pre-minted codes or tokens before the end. */

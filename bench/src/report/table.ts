@@ -150,7 +150,7 @@ function comparisons(report: BenchReport): string[] {
         const percent = `${Math.round(baseline.tolerance * 100)} %`;
         return withinTolerance(value, baseline.tolerance) ? `, within ${percent}` : `, NOT within ${percent}`;
       };
-      let line = `  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})`;
+      let line = `  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (medians ${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})`;
       line += verdict(summary.ratioToBaseline);
       if (summary.cpuRatioToBaseline !== null) {
         line += `; CPU per success ${ratio(summary.cpuRatioToBaseline)}${verdict(summary.cpuRatioToBaseline)}`;
@@ -158,5 +158,5 @@ function comparisons(report: BenchReport): string[] {
       lines.push(line);
     }
   }
-  return lines.length > 0 ? ['', 'vs base (median rates, and the server CPU each success cost):', ...lines] : [];
+  return lines.length > 0 ? ['', 'vs base (each round against its own baseline, medians over the rounds: the rate, and the server CPU each success cost):', ...lines] : [];
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { rateRatio, withBaselineRatios, withinTolerance } from '../../src/report/compare.js';
-import type { TargetSummary } from '../../src/report/report.js';
+import type { LoadResult } from '../../src/load/jobs.js';
+import type { RoundResult, TargetSummary } from '../../src/report/report.js';
 
 function summary(key: string, rate: number | null, baselineKey?: string): TargetSummary {
   return {
@@ -43,12 +44,32 @@ test('withinTolerance accepts 1 ± 15 % and nothing outside, on both sides', () 
   assert.equal(withinTolerance(1.151, 0.15), false);
 });
 
+/** A round's result: `rate` successes a second for 10 s, with `cpuMs` of the server's CPU per success (event loop + pool). */
+function round(n: number, rate: number, cpuMs?: [number, number]): RoundResult {
+  const successes = rate * 10;
+  const result: LoadResult = {
+    rate,
+    successes,
+    seconds: 10,
+    latency: { p50: 1, p99: 2, mean: 1 },
+    failures: { total: 0, statuses: {}, errors: 0, timeouts: 0, samples: [] },
+    exhausted: false,
+    notes: {},
+    ...(cpuMs && { cpu: { server: { eventLoopMs: cpuMs[0] * successes, otherThreadsMs: cpuMs[1] * successes }, loadGeneratorMs: 0 } }),
+  };
+  return { round: n, result };
+}
+
+function withRounds(key: string, rounds: RoundResult[], baselineKey?: string): TargetSummary {
+  return { ...summary(key, null, baselineKey), rounds };
+}
+
 test('withBaselineRatios compares each variant with the summary it names, and leaves the others alone', () => {
   const [empty, seeded, workers, orphan] = withBaselineRatios([
-    summary('latchkey', 2000),
-    summary('latchkey-seeded', 1800, 'latchkey'),
-    summary('latchkey-workers-2', 3000, 'latchkey'),
-    summary('latchkey-seeded-2', 1800, 'missing'),
+    withRounds('latchkey', [round(1, 2000)]),
+    withRounds('latchkey-seeded', [round(1, 1800)], 'latchkey'),
+    withRounds('latchkey-workers-2', [round(1, 3000)], 'latchkey'),
+    withRounds('latchkey-seeded-2', [round(1, 1800)], 'missing'),
   ]);
   assert.equal(empty?.ratioToBaseline, null);
   assert.equal(seeded?.ratioToBaseline, 0.9);
@@ -56,18 +77,36 @@ test('withBaselineRatios compares each variant with the summary it names, and le
   assert.equal(orphan?.ratioToBaseline, null);
 });
 
-test('a variant whose baseline produced no figure has no ratio', () => {
-  const [, seeded] = withBaselineRatios([summary('latchkey', null), summary('latchkey-seeded', 1800, 'latchkey')]);
+test('a variant whose baseline produced no figure in any of its rounds has no ratio', () => {
+  const [, seeded] = withBaselineRatios([
+    withRounds('latchkey', [{ round: 1, error: 'did not start' }, round(2, 2000)]),
+    withRounds('latchkey-seeded', [round(1, 1800), { round: 2, error: 'did not start' }], 'latchkey'),
+  ]);
   assert.equal(seeded?.ratioToBaseline, null);
+  assert.equal(seeded?.cpuRatioToBaseline, null);
 });
 
-test('withBaselineRatios also compares the server CPU per success, event loop and other threads together', () => {
-  const cpu = (eventLoopMs: number, otherThreadsMs: number) => ({ eventLoopMs, otherThreadsMs, loadGeneratorMs: 5 });
-  const [, seeded, unmeasured] = withBaselineRatios([
-    { ...summary('latchkey', 2000), cpuPerSuccess: cpu(0.5, 1.5) },
-    { ...summary('latchkey-seeded', 1800, 'latchkey'), cpuPerSuccess: cpu(0.7, 1.5) },
-    summary('latchkey-seeded-2', 1800, 'latchkey'),
+test('each round is compared with its own baseline, so the machine slowing from round to round does not count as a cost', () => {
+  // The machine halves its speed in round 2; in round 3 the seeded server alone was disturbed.
+  const [, seeded] = withBaselineRatios([
+    withRounds('latchkey', [round(1, 2000, [0.2, 0.4]), round(2, 1000, [0.4, 0.8]), round(3, 1500, [0.27, 0.53])]),
+    // Listed in another order: rounds pair by number, not by position.
+    withRounds('latchkey-seeded', [round(3, 1100, [0.37, 0.73]), round(1, 1900, [0.21, 0.42]), round(2, 1000, [0.4, 0.8])], 'latchkey'),
   ]);
-  assert.equal(seeded?.cpuRatioToBaseline, 1.1);
+  // Per round 0.95, 1 and 0.73: the median is 0.95. The medians of the two servers' rates
+  // (1,100 against 1,500) would have said 0.73, and their CPU per success 1.38×.
+  assert.equal(seeded?.ratioToBaseline, 0.95);
+  assert.ok(Math.abs(seeded!.cpuRatioToBaseline! - 1.05) < 1e-9, `CPU ratio ${seeded!.cpuRatioToBaseline}`);
+});
+
+test('the ratio is the median of the rounds\' ratios, and rounds without CPU figures leave the CPU ratio out', () => {
+  const [, seeded, unmeasured] = withBaselineRatios([
+    withRounds('latchkey', [round(1, 1000, [0.5, 1.5]), round(2, 1000, [0.5, 1.5]), round(3, 1000)]),
+    withRounds('latchkey-seeded', [round(1, 500, [0.7, 1.5]), round(2, 900, [0.5, 1.5]), round(3, 950, [0.5, 1.5])], 'latchkey'),
+    withRounds('latchkey-seeded-2', [round(1, 900), round(2, 900)], 'latchkey'),
+  ]);
+  assert.equal(seeded?.ratioToBaseline, 0.9);
+  // Rounds 1 and 2 measured CPU on both servers: (2.2 / 2 + 2 / 2) / 2.
+  assert.ok(Math.abs(seeded!.cpuRatioToBaseline! - 1.05) < 1e-9, `CPU ratio ${seeded!.cpuRatioToBaseline}`);
   assert.equal(unmeasured?.cpuRatioToBaseline, null);
 });
