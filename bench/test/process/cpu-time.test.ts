@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { cpuBetween, readServerCpu } from '../../src/process/cpu-time.js';
 import type { LoadResult } from '../../src/load/jobs.js';
 import { cpuPerSuccess } from '../../src/report/cpu-per-success.js';
+import { loadResult } from '../helpers/load-result.js';
 
 /** Spins until this process has used `ms` more of CPU: robust to a busy machine, unlike wall time. */
 function spin(ms: number): void {
@@ -46,16 +47,7 @@ test('a missing process reads as undefined, and so does a difference with it', (
 });
 
 function round(successes: number, eventLoopMs: number, otherThreadsMs: number, loadGeneratorMs: number): LoadResult {
-  return {
-    rate: successes,
-    successes,
-    seconds: 1,
-    latency: { p50: 1, p99: 1, mean: 1 },
-    failures: { total: 0, statuses: {}, errors: 0, timeouts: 0, samples: [] },
-    exhausted: false,
-    notes: {},
-    cpu: { server: { eventLoopMs, otherThreadsMs }, loadGeneratorMs },
-  };
+  return loadResult(successes, 1, { eventLoopMs, otherThreadsMs, loadGeneratorMs });
 }
 
 test('CPU per success is the median of each round’s share, and null when no round measured it', () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { rateRatio, withBaselineRatios, withinTolerance } from '../../src/report/compare.js';
-import type { LoadResult } from '../../src/load/jobs.js';
 import type { RoundResult, TargetSummary } from '../../src/report/report.js';
+import { loadResult } from '../helpers/load-result.js';
 
 function summary(key: string, rate: number | null, baselineKey?: string): TargetSummary {
   return {
@@ -44,20 +44,11 @@ test('withinTolerance accepts 1 ± 15 % and nothing outside, on both sides', () 
   assert.equal(withinTolerance(1.151, 0.15), false);
 });
 
-/** A round's result: `rate` successes a second for 10 s, with `cpuMs` of the server's CPU per success (event loop + pool). */
+/** A round's result: `rate` successes a second for 10 s, with `cpuMs` of the server's CPU per success (event loop, pool). */
 function round(n: number, rate: number, cpuMs?: [number, number]): RoundResult {
   const successes = rate * 10;
-  const result: LoadResult = {
-    rate,
-    successes,
-    seconds: 10,
-    latency: { p50: 1, p99: 2, mean: 1 },
-    failures: { total: 0, statuses: {}, errors: 0, timeouts: 0, samples: [] },
-    exhausted: false,
-    notes: {},
-    ...(cpuMs && { cpu: { server: { eventLoopMs: cpuMs[0] * successes, otherThreadsMs: cpuMs[1] * successes }, loadGeneratorMs: 0 } }),
-  };
-  return { round: n, result };
+  const cpu = cpuMs && { eventLoopMs: cpuMs[0] * successes, otherThreadsMs: cpuMs[1] * successes, loadGeneratorMs: 0 };
+  return { round: n, result: loadResult(successes, 10, cpu) };
 }
 
 function withRounds(key: string, rounds: RoundResult[], baselineKey?: string): TargetSummary {
