@@ -1,4 +1,5 @@
 import type { LoadResult } from '../load/jobs.js';
+import { roundCpuPerSuccess } from './cpu-per-success.js';
 import type { RoundResult, TargetSummary } from './report.js';
 import { median } from './stats.js';
 
@@ -51,6 +52,6 @@ function medianRatio(ratios: readonly (number | null)[]): number | null {
 
 /** The server's CPU per success in one round, all threads together; null when not measured. */
 function serverCpu(result: LoadResult): number | null {
-  const server = result.cpu?.server;
-  return server && result.successes > 0 ? (server.eventLoopMs + server.otherThreadsMs) / result.successes : null;
+  const cpu = roundCpuPerSuccess(result);
+  return cpu === null ? null : cpu.eventLoopMs + cpu.otherThreadsMs;
 }
