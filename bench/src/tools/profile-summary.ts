@@ -42,5 +42,10 @@ if ((await stat(target)).isDirectory()) {
     console.log('');
   }
 } else {
-  console.log(await summarize(target));
+  try {
+    console.log(await summarize(target));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }

@@ -102,3 +102,23 @@ test('profile-summary on a folder summarizes each profile under it, and says whi
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('profile-summary says what is wrong, without a stack trace, for an empty folder or a --from no sample ran', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'profile-summary-'));
+  const summary = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', join('bench', 'src', 'tools', 'profile-summary.ts'), ...args], { cwd: repoRoot() });
+  const refusal = (message: RegExp) => (error: { code?: number; stderr?: string }) => {
+    assert.equal(error.code, 1);
+    assert.match(error.stderr ?? '', message);
+    assert.doesNotMatch(error.stderr ?? '', /\n\s+at /);
+    return true;
+  };
+  try {
+    await assert.rejects(summary(dir), refusal(/^no CPU profile under /));
+    const file = join(dir, 'CPU.1.cpuprofile');
+    await writeFile(file, JSON.stringify(withLoad));
+    await assert.rejects(summary(file, '--from', 'userinfo'), refusal(/^no sample has userinfo on its stack\n$/));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
