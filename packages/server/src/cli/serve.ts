@@ -7,6 +7,7 @@ import type { OperationsInput } from '../config/operations-config.js';
 import { collectProcessMetrics } from '../metrics/metrics.js';
 import { CLUSTER_WORKER_ENV, serveClusterMetrics } from '../metrics/metrics-source.js';
 import { limitHeapGrowth } from '../runtime/heap-growth.js';
+import { lowerHelperThreads } from '../runtime/thread-priority.js';
 import { growYoungGenerationToCap } from '../runtime/young-generation.js';
 import { startFromConfig } from '../server.js';
 import { prepareDatabase } from './prepare.js';
@@ -57,6 +58,8 @@ async function runServer(config: Config): Promise<number> {
   const server = await startFromConfig(config);
   growYoungGenerationToCap();
   const log = server.app.log;
+  const lowered = lowerHelperThreads(config.helperNiceness);
+  if (lowered) log.info(lowered, `helper threads run at nice ${lowered.nice}, below the event loop`);
   handleSignals(server, { timeoutSeconds: config.shutdownTimeout, log });
   if (isInsecureIssuer(config.issuer)) {
     log.warn(`issuer ${config.issuer} is plain http on a non-loopback host: use https in production`);

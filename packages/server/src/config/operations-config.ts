@@ -38,6 +38,12 @@ export interface OperationsConfig {
   readonly workers: number;
   /** `LATCHKEY_KEY_RELOAD_INTERVAL`: seconds between two reloads of the signing keys, default 30 (a rotation reaches every instance within it). */
   readonly keyReloadInterval: number;
+  /**
+   * `LATCHKEY_HELPER_NICENESS`: how many nice steps the process's other threads (libuv's pool, which
+   * signs and hashes passwords, and V8's helpers) run below the event loop, default 10; 0 keeps them
+   * equal. Linux only; see runtime/thread-priority.ts.
+   */
+  readonly helperNiceness: number;
 }
 
 export type OperationsInput = Partial<Record<'workers' | 'migrate', string>>;
@@ -83,6 +89,7 @@ const schema = z
       .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
       .pipe(z.number().int().min(1).max(256)),
     keyReloadInterval: z.coerce.number().int().min(1).max(3600),
+    helperNiceness: z.coerce.number().int().min(0).max(19),
   })
   .refine((value) => (value.tlsCert === undefined) === (value.tlsKey === undefined), {
     message: 'LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY go together',
@@ -104,6 +111,7 @@ const NAMES: Record<string, string> = {
   shutdownTimeout: 'LATCHKEY_SHUTDOWN_TIMEOUT',
   workers: 'LATCHKEY_WORKERS',
   keyReloadInterval: 'LATCHKEY_KEY_RELOAD_INTERVAL',
+  helperNiceness: 'LATCHKEY_HELPER_NICENESS',
 };
 
 export function loadOperationsConfig(env: NodeJS.ProcessEnv, flags: OperationsInput = {}): OperationsConfig {
@@ -122,6 +130,7 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, flags: OperationsIn
     shutdownTimeout: env.LATCHKEY_SHUTDOWN_TIMEOUT ?? '10',
     workers: flags.workers ?? env.LATCHKEY_WORKERS ?? '1',
     keyReloadInterval: env.LATCHKEY_KEY_RELOAD_INTERVAL ?? '30',
+    helperNiceness: env.LATCHKEY_HELPER_NICENESS ?? '10',
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

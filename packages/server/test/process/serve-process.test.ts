@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -189,6 +189,39 @@ describe('latchkey serve as a process', () => {
     // The comparison shows the measure can tell: the modules' loading alone grows it to V8's
     // largest, two 16 MiB semi-spaces wherever V8 sizes its heap for a few GiB of memory.
     assert.ok((await newSpace(BUILT_MAIN, 'without-launcher')) > 16 * MiB);
+  });
+
+  it('runs its other threads below the event loop: 10 nice steps by default, none with LATCHKEY_HELPER_NICENESS=0', { skip: process.platform !== 'linux' ? 'nice values are per thread on Linux only' : undefined }, async () => {
+    const niceValues = async (name: string, env: Record<string, string>) => {
+      const tenantFile = join(dir, `${name}-tenant.json`);
+      writeFileSync(tenantFile, JSON.stringify(testTenant()));
+      const server = await startLatchkeyProcess(['serve', '--port', '0'], {
+        LATCHKEY_DATABASE: `sqlite:${join(dir, `${name}.db`)}`,
+        LATCHKEY_TENANT_FILE: tenantFile,
+        LATCHKEY_SECRET: SECRET,
+        ...env,
+      });
+      try {
+        const pid = server.child.pid!;
+        const nice = (tid: string) => {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        };
+        const others = readdirSync(`/proc/${pid}/task`).filter((tid) => Number(tid) !== pid);
+        return { eventLoop: nice(String(pid)), others: others.map(nice) };
+      } finally {
+        server.kill();
+        await server.exited;
+      }
+    };
+    // The server starts at this process's priority (0 unless the tests run under nice).
+    const base = getPriority();
+    const lowered = await niceValues('nice-default', {});
+    assert.equal(lowered.eventLoop, base);
+    assert.ok(lowered.others.length >= 4, `libuv's pool and V8's helpers are there (${lowered.others.length} threads)`);
+    assert.deepEqual(lowered.others, lowered.others.map(() => Math.min(19, base + 10)));
+    const equal = await niceValues('nice-off', { LATCHKEY_HELPER_NICENESS: '0' });
+    assert.deepEqual(equal.others, equal.others.map(() => base));
   });
 
   it('serves https with LATCHKEY_TLS_CERT/KEY and takes renewed files on SIGHUP without dropping the service', async () => {

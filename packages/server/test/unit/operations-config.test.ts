@@ -20,6 +20,7 @@ describe('production settings', () => {
     assert.equal(config.workers, 1);
     assert.equal(config.keyReloadInterval, 30);
     assert.equal(config.eventRetentionDays, 30);
+    assert.equal(config.helperNiceness, 10);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -43,6 +44,7 @@ describe('production settings', () => {
     assert.equal(config.workers, availableParallelism());
     assert.equal(config.migrate, false);
     assert.equal(loadConfig({ LATCHKEY_TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ LATCHKEY_HELPER_NICENESS: '0' }).helperNiceness, 0);
   });
 
   it('refuses what it cannot use, naming the setting', () => {
@@ -56,6 +58,8 @@ describe('production settings', () => {
     refused({ LATCHKEY_WORKERS: '0' }, /LATCHKEY_WORKERS/);
     refused({ LATCHKEY_MIGRATE: 'maybe' }, /LATCHKEY_MIGRATE/);
     refused({ LATCHKEY_METRICS_TOKEN: 'short' }, /LATCHKEY_METRICS_TOKEN/);
+    refused({ LATCHKEY_HELPER_NICENESS: '20' }, /LATCHKEY_HELPER_NICENESS/);
+    refused({ LATCHKEY_HELPER_NICENESS: '-5' }, /LATCHKEY_HELPER_NICENESS/);
   });
 });
 
