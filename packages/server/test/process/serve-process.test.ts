@@ -7,7 +7,7 @@ import { connect as connectTls } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { KyselyStorage } from '../../src/storage/kysely/kysely-storage.js';
 import { makeCertificates } from '../helpers/certificates.js';
-import { BUILT_MAIN, LAUNCHER, runLatchkey, startLatchkeyProcess } from '../helpers/latchkey-process.js';
+import { BUILT_MAIN, FROM_SOURCES, LAUNCHER, runLatchkey, startLatchkeyProcess, type LatchkeyProcess } from '../helpers/latchkey-process.js';
 import { testTenant } from '../helpers/test-server.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!!';
@@ -66,6 +66,29 @@ describe('latchkey serve as a process', () => {
     dir = mkdtempSync(join(tmpdir(), 'latchkey-process-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs `latchkey serve` on a database and tenant file of its own while `use` runs, then stops it. */
+  async function withServer<T>(
+    name: string,
+    env: Record<string, string>,
+    entry: readonly string[],
+    use: (server: LatchkeyProcess) => Promise<T>,
+  ): Promise<T> {
+    const tenantFile = join(dir, `${name}-tenant.json`);
+    writeFileSync(tenantFile, JSON.stringify(testTenant()));
+    const server = await startLatchkeyProcess(['serve', '--port', '0'], {
+      LATCHKEY_DATABASE: `sqlite:${join(dir, `${name}.db`)}`,
+      LATCHKEY_TENANT_FILE: tenantFile,
+      LATCHKEY_SECRET: SECRET,
+      ...env,
+    }, 30_000, entry);
+    try {
+      return await use(server);
+    } finally {
+      server.kill();
+      await server.exited;
+    }
+  }
 
   it('on SIGTERM refuses new connections, finishes the request in flight, and exits 0', async () => {
     const server = await startLatchkeyProcess(['serve', '--port', '0'], {
@@ -162,15 +185,8 @@ describe('latchkey serve as a process', () => {
   });
 
   it('started by the latchkey launcher, keeps the young generation to two 8 MiB semi-spaces; started without it, V8 grows it further', async () => {
-    const newSpace = async (entry: readonly string[], name: string) => {
-      const tenantFile = join(dir, `${name}-tenant.json`);
-      writeFileSync(tenantFile, JSON.stringify(testTenant()));
-      const server = await startLatchkeyProcess(['serve', '--port', '0'], {
-        LATCHKEY_DATABASE: `sqlite:${join(dir, `${name}.db`)}`,
-        LATCHKEY_TENANT_FILE: tenantFile,
-        LATCHKEY_SECRET: SECRET,
-      }, 30_000, entry);
-      try {
+    const newSpace = (entry: readonly string[], name: string) =>
+      withServer(name, {}, entry, async (server) => {
         // Enough requests for several scavenges, each at most a few turns of the event loop.
         for (let i = 0; i < 300; i++) {
           await (await fetch(`${server.url}.well-known/openid-configuration`)).arrayBuffer();
@@ -179,11 +195,7 @@ describe('latchkey serve as a process', () => {
         const size = /nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/.exec(metrics);
         assert.ok(size, 'the new space is in the process metrics');
         return Number(size[1]);
-      } finally {
-        server.kill();
-        await server.exited;
-      }
-    };
+      });
     const MiB = 1024 * 1024;
     assert.ok((await newSpace(LAUNCHER, 'launcher')) <= 16 * MiB);
     // The comparison shows the measure can tell: the modules' loading alone grows it to V8's
@@ -192,16 +204,8 @@ describe('latchkey serve as a process', () => {
   });
 
   it('runs its other threads below the event loop: 10 nice steps by default, none with LATCHKEY_HELPER_NICENESS=0', { skip: process.platform !== 'linux' ? 'nice values are per thread on Linux only' : undefined }, async () => {
-    const niceValues = async (name: string, env: Record<string, string>) => {
-      const tenantFile = join(dir, `${name}-tenant.json`);
-      writeFileSync(tenantFile, JSON.stringify(testTenant()));
-      const server = await startLatchkeyProcess(['serve', '--port', '0'], {
-        LATCHKEY_DATABASE: `sqlite:${join(dir, `${name}.db`)}`,
-        LATCHKEY_TENANT_FILE: tenantFile,
-        LATCHKEY_SECRET: SECRET,
-        ...env,
-      });
-      try {
+    const niceValues = (name: string, env: Record<string, string>) =>
+      withServer(name, env, FROM_SOURCES, async (server) => {
         const pid = server.child.pid!;
         const nice = (tid: string) => {
           const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
@@ -209,11 +213,7 @@ describe('latchkey serve as a process', () => {
         };
         const others = readdirSync(`/proc/${pid}/task`).filter((tid) => Number(tid) !== pid);
         return { eventLoop: nice(String(pid)), others: others.map(nice) };
-      } finally {
-        server.kill();
-        await server.exited;
-      }
-    };
+      });
     // The server starts at this process's priority (0 unless the tests run under nice).
     const base = getPriority();
     const lowered = await niceValues('nice-default', {});
