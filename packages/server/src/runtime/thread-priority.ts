@@ -21,11 +21,11 @@ export interface LoweredThreads {
  * waits to read the next requests and hand out their signatures, and the pool then runs dry: the
  * cores sit partly idle under load. Given the first claim, the loop keeps the pool's queue full and
  * the pool takes every cycle the loop leaves. Measured on 2 cores in four pairs of runs against
- * equal priorities: 2–26 % more token requests a second (11 % at the median) and a lower p99. The pool still has every core the loop does not use, and the loop never
- * uses more than one.
+ * equal priorities: 2–26 % more token requests a second (11 % at the median) and a lower p99. The
+ * pool still has every core the loop does not use, and the loop never uses more than one.
  *
- * On Linux a nice value belongs to a thread, and `setpriority` takes a thread id (which is why this
- * works from the event loop, whose thread id is the process id). Threads started later inherit the
+ * On Linux a nice value belongs to a thread and `setpriority` takes a thread id; the event loop's
+ * thread id is the process id, which is how it is told apart. Threads started later inherit the
  * event loop's priority. Elsewhere, or with `niceness` 0, nothing changes and undefined is
  * returned. The step is relative: under `nice -n 5` the helpers go to 5 + niceness, at most 19.
  */
