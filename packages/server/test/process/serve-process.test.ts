@@ -207,12 +207,9 @@ describe('latchkey serve as a process', () => {
     const niceValues = (name: string, env: Record<string, string>) =>
       withServer(name, env, FROM_SOURCES, async (server) => {
         const pid = server.child.pid!;
-        const nice = (tid: string) => {
-          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-        };
-        const others = readdirSync(`/proc/${pid}/task`).filter((tid) => Number(tid) !== pid);
-        return { eventLoop: nice(String(pid)), others: others.map(nice) };
+        // A thread id names one thread to getpriority(2) on Linux.
+        const others = readdirSync(`/proc/${pid}/task`).map(Number).filter((tid) => tid !== pid);
+        return { eventLoop: getPriority(pid), others: others.map((tid) => getPriority(tid)) };
       });
     // The server starts at this process's priority (0 unless the tests run under nice).
     const base = getPriority();
