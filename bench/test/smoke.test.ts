@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { checkGoals, type GoalCheck } from '../src/report/goals.js';
 import type { BenchReport } from '../src/report/report.js';
 import { formatTable } from '../src/report/table.js';
 import { writeResults } from '../src/report/write-results.js';
@@ -44,11 +45,13 @@ test('a short round measures JWKS, code redemption and sign-in flows on each ser
 
   const table = formatTable(report);
   assert.match(table, /^authorization-code\s/m);
+  if (targets.includes('latchkey')) assert.match(table, /^Goals \(Latchkey, ratios within this run\):\n(?: {2}(?:met|MISSED) .*\n)+/m);
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-bench-smoke-'));
   try {
     const written = await writeResults(report, dir);
-    const latest = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8')) as BenchReport;
+    const latest = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8')) as BenchReport & { goals: GoalCheck[] };
     assert.equal(latest.machine.cores, report.machine.cores);
+    assert.deepEqual(latest.goals, checkGoals(report));
     assert.equal(written.length, 3);
     assert.match(await readFile(join(dir, 'latest.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*authorization-code[\s\S]*<\/svg>\n$/);
   } finally {

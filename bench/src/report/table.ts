@@ -1,4 +1,5 @@
 import { withinTolerance } from './compare.js';
+import { checkGoals, formatGoals } from './goals.js';
 import type { BenchReport, CpuPerSuccess, TargetSummary } from './report.js';
 
 const MiB = 1024 * 1024;
@@ -119,7 +120,7 @@ export function formatTable(report: BenchReport): string {
     cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   const lines = [...describeRun(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 
-  lines.push(...cpuLegend(report), ...comparisons(report));
+  lines.push(...cpuLegend(report), ...comparisons(report), ...formatGoals(checkGoals(report)));
 
   const notes: string[] = [];
   for (const scenario of report.scenarios) {

@@ -1,12 +1,13 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkGoals } from './goals.js';
 import type { BenchReport } from './report.js';
 import { svgChart } from './svg-chart.js';
 
-/** Writes latest.json, a timestamped copy and latest.svg; returns the paths written. */
+/** Writes latest.json (the report and its goal checks), a timestamped copy and latest.svg; returns the paths written. */
 export async function writeResults(report: BenchReport, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const json = `${JSON.stringify({ ...report, goals: checkGoals(report) }, null, 2)}\n`;
   const stamp = report.startedAt.replace(/[:.]/g, '-');
   const files: [string, string][] = [
     [join(dir, `${stamp}.json`), json],
