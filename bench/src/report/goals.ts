@@ -106,7 +106,8 @@ function atLeast(scenario: ScenarioId, goal: string, value: number | null, thres
  * The event-loop CPU per request the token goal leaves, from the run's own CPU figures: at the
  * goal's rate the machine's cores give `cores ÷ rate` of CPU per request; the other threads (the
  * signatures on libuv's pool) and the load generator take what they took in the run, and the rest
- * is the event loop's. Null when the run read no CPU figures.
+ * is the event loop's, beside what the bare node:http server takes to answer at all. Undefined when
+ * the run read no CPU figures.
  */
 export function eventLoopBudget(report: BenchReport, scenario: ScenarioReport, latchkey: TargetSummary): string | undefined {
   const cpu = latchkey.cpuPerSuccess;
@@ -117,8 +118,10 @@ export function eventLoopBudget(report: BenchReport, scenario: ScenarioReport, l
   const head =
     `${percent(GOALS.tokenShareOfLimit)} of the limit (${Math.round(goalRate).toLocaleString('en-US')}/s) leaves ${ms(perRequestMs)} of CPU ` +
     `per request on ${report.machine.cores} cores; the other threads took ${ms(cpu.otherThreadsMs)} and the load generator ${ms(cpu.loadGeneratorMs)}`;
+  const bare = report.limits.bare.cpuPerSuccess;
+  const bareNote = bare ? `; a bare node:http answer alone takes ${ms(bare.eventLoopMs + bare.otherThreadsMs)}` : '';
   return left > 0
-    ? `${head}, so the event loop may take ${ms(left)} (it took ${ms(cpu.eventLoopMs)})`
+    ? `${head}, so the event loop may take ${ms(left)} (it took ${ms(cpu.eventLoopMs)}${bareNote})`
     : `${head}: nothing is left for the event loop`;
 }
 

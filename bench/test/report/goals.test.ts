@@ -98,7 +98,12 @@ test('a missed token goal says how much event-loop CPU per request the goal leav
   assert.equal(check.met, false);
   // 80 % of 1,600/s is 1,280/s: 2 cores give 1.5625 ms a request, less 1.0 and 0.1 leaves 0.46 ms.
   assert.match(check.detail ?? '', /80 % of the limit \(1,280\/s\) leaves 1\.56 ms of CPU per request on 2 cores/);
-  assert.match(check.detail ?? '', /the event loop may take 0\.46 ms \(it took 0\.50 ms\)/);
+  assert.match(check.detail ?? '', /the event loop may take 0\.46 ms \(it took 0\.50 ms\)$/);
+
+  const withBare = report([scenario('client-credentials', 1_600, [summary({ rate: 1_100, ratioToLimit: 0.69, cpuPerSuccess })])]);
+  const bareCpu = { eventLoopMs: 0.03, otherThreadsMs: 0.001, loadGeneratorMs: 0.02 };
+  const bareChecks = checkGoals({ ...withBare, limits: { ...withBare.limits, bare: { ...withBare.limits.bare, cpuPerSuccess: bareCpu } } });
+  assert.match(find(bareChecks, 'client-credentials', /signing limit/).detail ?? '', /\(it took 0\.50 ms; a bare node:http answer alone takes 0\.03 ms\)$/);
 
   const heavy = { eventLoopMs: 0.5, otherThreadsMs: 1.5, loadGeneratorMs: 0.1 };
   const starved = checkGoals(report([scenario('client-credentials', 1_600, [summary({ rate: 900, ratioToLimit: 0.56, cpuPerSuccess: heavy })])]));
