@@ -109,7 +109,7 @@ function atLeast(scenario: ScenarioId, goal: string, value: number | null, thres
  * is the event loop's, beside what the bare node:http server takes to answer at all. Undefined when
  * the run read no CPU figures.
  */
-export function eventLoopBudget(report: BenchReport, scenario: ScenarioReport, latchkey: TargetSummary): string | undefined {
+function eventLoopBudget(report: BenchReport, scenario: ScenarioReport, latchkey: TargetSummary): string | undefined {
   const cpu = latchkey.cpuPerSuccess;
   if (!scenario.limit || !cpu) return undefined;
   const goalRate = GOALS.tokenShareOfLimit * scenario.limit.rate;
@@ -130,7 +130,7 @@ export function eventLoopBudget(report: BenchReport, scenario: ScenarioReport, l
  * (Little's law), whatever the server does: at the measured rate, and at the scenario's limit,
  * the best any server can do on this machine.
  */
-export function concurrencyLatency(report: BenchReport, scenario: ScenarioReport, latchkey: TargetSummary): string | undefined {
+function concurrencyLatency(report: BenchReport, scenario: ScenarioReport, latchkey: TargetSummary): string | undefined {
   if (latchkey.rate === null || latchkey.rate <= 0) return undefined;
   const { connections } = report.settings;
   const meanMs = (rate: number) => (connections * 1000) / rate;
