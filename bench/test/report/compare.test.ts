@@ -3,28 +3,11 @@ import * as assert from 'node:assert/strict';
 import { rateRatio, withBaselineRatios, withinTolerance } from '../../src/report/compare.js';
 import type { RoundResult, TargetSummary } from '../../src/report/report.js';
 import { loadResult } from '../helpers/load-result.js';
+import { targetSummary } from '../helpers/target-summary.js';
 
 function summary(key: string, rate: number | null, baselineKey?: string): TargetSummary {
-  return {
-    target: 'latchkey',
-    key,
-    label: key,
-    baseline: baselineKey === undefined ? null : { key: baselineKey, meaning: 'seeded ÷ empty', tolerance: 0.15 },
-    rounds: [],
-    rate,
-    p50: null,
-    p99: null,
-    failures: 0,
-    failuresByKind: {},
-    peakRssBytes: null,
-    ratioToPeer: null,
-    ratioToLimit: null,
-    ratioToBaseline: null,
-    cpuRatioToBaseline: null,
-    exhaustedRounds: 0,
-    notes: {},
-    cpuPerSuccess: null,
-  };
+  const baseline = baselineKey === undefined ? null : { key: baselineKey, meaning: 'seeded ÷ empty', tolerance: 0.15 };
+  return targetSummary({ key, label: key, baseline, rate });
 }
 
 test('rateRatio divides a rate by its baseline, and gives null without a usable baseline', () => {

@@ -3,30 +3,7 @@ import * as assert from 'node:assert/strict';
 import { checkGoals, formatGoals, type GoalCheck } from '../../src/report/goals.js';
 import type { BenchReport, ScenarioReport, TargetSummary } from '../../src/report/report.js';
 import type { ScenarioId } from '../../src/scenarios/scenarios.js';
-
-function summary(fields: Partial<TargetSummary>): TargetSummary {
-  return {
-    target: 'latchkey',
-    key: 'latchkey',
-    label: 'Latchkey (SQLite)',
-    baseline: null,
-    rounds: [],
-    rate: null,
-    p50: null,
-    p99: null,
-    failures: 0,
-    failuresByKind: {},
-    peakRssBytes: null,
-    ratioToPeer: null,
-    ratioToLimit: null,
-    ratioToBaseline: null,
-    cpuRatioToBaseline: null,
-    exhaustedRounds: 0,
-    notes: {},
-    cpuPerSuccess: null,
-    ...fields,
-  };
-}
+import { targetSummary } from '../helpers/target-summary.js';
 
 function scenario(id: ScenarioId, limitRate: number, targets: TargetSummary[]): ScenarioReport {
   return { id, title: id, unit: 'req/s', signatures: 0, passwordChecks: 0, limit: { rate: limitRate, basis: 'test' }, targets };
@@ -71,10 +48,10 @@ const find = (checks: GoalCheck[], id: ScenarioId, goal: RegExp) => {
 test('each goal is judged on its threshold: the share of bare, of the signing limit, the ratio to the peer, p99 and RSS', () => {
   const checks = checkGoals(
     report([
-      scenario('discovery', 20_000, [summary({ rate: 12_000, ratioToLimit: 0.6, p99: 24, peakRssBytes: 149_000_000 })]),
-      scenario('jwks', 20_000, [summary({ rate: 11_900, ratioToLimit: 0.595, p99: 25, peakRssBytes: 150_000_000 })]),
-      scenario('client-credentials', 2_000, [summary({ rate: 1_600, ratioToLimit: 0.8 })]),
-      scenario('authorize-session', 20_000, [summary({ rate: 3_000, ratioToPeer: 1.49 })]),
+      scenario('discovery', 20_000, [targetSummary({ rate: 12_000, ratioToLimit: 0.6, p99: 24, peakRssBytes: 149_000_000 })]),
+      scenario('jwks', 20_000, [targetSummary({ rate: 11_900, ratioToLimit: 0.595, p99: 25, peakRssBytes: 150_000_000 })]),
+      scenario('client-credentials', 2_000, [targetSummary({ rate: 1_600, ratioToLimit: 0.8 })]),
+      scenario('authorize-session', 20_000, [targetSummary({ rate: 3_000, ratioToPeer: 1.49 })]),
     ]),
   );
   assert.equal(find(checks, 'discovery', /bare/).met, true);
@@ -93,20 +70,20 @@ test('each goal is judged on its threshold: the share of bare, of the signing li
 
 test('a missed token goal says how much event-loop CPU per request the goal leaves, from the run’s own figures', () => {
   const cpuPerSuccess = { eventLoopMs: 0.5, otherThreadsMs: 1.0, loadGeneratorMs: 0.1 };
-  const checks = checkGoals(report([scenario('client-credentials', 1_600, [summary({ rate: 1_100, ratioToLimit: 0.69, cpuPerSuccess })])]));
+  const checks = checkGoals(report([scenario('client-credentials', 1_600, [targetSummary({ rate: 1_100, ratioToLimit: 0.69, cpuPerSuccess })])]));
   const check = find(checks, 'client-credentials', /signing limit/);
   assert.equal(check.met, false);
   // 80 % of 1,600/s is 1,280/s: 2 cores give 1.5625 ms a request, less 1.0 and 0.1 leaves 0.46 ms.
   assert.match(check.detail ?? '', /80 % of the limit \(1,280\/s\) leaves 1\.56 ms of CPU per request on 2 cores/);
   assert.match(check.detail ?? '', /the event loop may take 0\.46 ms \(it took 0\.50 ms\)$/);
 
-  const withBare = report([scenario('client-credentials', 1_600, [summary({ rate: 1_100, ratioToLimit: 0.69, cpuPerSuccess })])]);
+  const withBare = report([scenario('client-credentials', 1_600, [targetSummary({ rate: 1_100, ratioToLimit: 0.69, cpuPerSuccess })])]);
   const bareCpu = { eventLoopMs: 0.03, otherThreadsMs: 0.001, loadGeneratorMs: 0.02 };
   const bareChecks = checkGoals({ ...withBare, limits: { ...withBare.limits, bare: { ...withBare.limits.bare, cpuPerSuccess: bareCpu } } });
   assert.match(find(bareChecks, 'client-credentials', /signing limit/).detail ?? '', /\(it took 0\.50 ms; a bare node:http answer alone takes 0\.03 ms\)$/);
 
   const heavy = { eventLoopMs: 0.5, otherThreadsMs: 1.5, loadGeneratorMs: 0.1 };
-  const starved = checkGoals(report([scenario('client-credentials', 1_600, [summary({ rate: 900, ratioToLimit: 0.56, cpuPerSuccess: heavy })])]));
+  const starved = checkGoals(report([scenario('client-credentials', 1_600, [targetSummary({ rate: 900, ratioToLimit: 0.56, cpuPerSuccess: heavy })])]));
   assert.match(find(starved, 'client-credentials', /signing limit/).detail ?? '', /nothing is left for the event loop/);
 });
 
@@ -114,9 +91,9 @@ test('a missed p99 gives the mean latency the concurrency implies, and says when
   const checks = checkGoals(
     report([
       // 32 in flight at 800/s: 40 ms on average; at the limit of 1,000/s, 32 ms.
-      scenario('authorization-code', 1_000, [summary({ rate: 800, ratioToLimit: 0.8, p99: 90 })]),
+      scenario('authorization-code', 1_000, [targetSummary({ rate: 800, ratioToLimit: 0.8, p99: 90 })]),
       // At 2,000/s, 16 ms; at the limit of 4,000/s, 8 ms: reachable on this machine.
-      scenario('userinfo', 4_000, [summary({ rate: 2_000, p99: 30 })]),
+      scenario('userinfo', 4_000, [targetSummary({ rate: 2_000, p99: 30 })]),
     ]),
   );
   const code = find(checks, 'authorization-code', /p99/);
@@ -128,10 +105,10 @@ test('a missed p99 gives the mean latency the concurrency implies, and says when
 });
 
 test('a variant with a tolerance is judged against its baseline; the peer and variants without one are not judged', () => {
-  const seeded = summary({ key: 'latchkey-seeded', baseline: { key: 'latchkey', meaning: 'seeded ÷ empty', tolerance: 0.15 }, ratioToBaseline: 0.84 });
-  const workers = summary({ key: 'latchkey-workers-2', baseline: { key: 'latchkey', meaning: 'workers ÷ one process' }, ratioToBaseline: 0.7 });
-  const peer = summary({ target: 'node-oidc-provider', key: 'node-oidc-provider', p99: 200 });
-  const checks = checkGoals(report([scenario('userinfo', 4_000, [summary({ rate: 2_000, p99: 10 }), seeded, workers, peer])]));
+  const seeded = targetSummary({ key: 'latchkey-seeded', baseline: { key: 'latchkey', meaning: 'seeded ÷ empty', tolerance: 0.15 }, ratioToBaseline: 0.84 });
+  const workers = targetSummary({ key: 'latchkey-workers-2', baseline: { key: 'latchkey', meaning: 'workers ÷ one process' }, ratioToBaseline: 0.7 });
+  const peer = targetSummary({ target: 'node-oidc-provider', key: 'node-oidc-provider', p99: 200 });
+  const checks = checkGoals(report([scenario('userinfo', 4_000, [targetSummary({ rate: 2_000, p99: 10 }), seeded, workers, peer])]));
   const tolerance = checks.filter((check) => /within/.test(check.goal));
   assert.equal(tolerance.length, 1);
   assert.equal(tolerance[0]!.goal, 'seeded ÷ empty within 15 % (each round against its own baseline)');
