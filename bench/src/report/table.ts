@@ -1,4 +1,4 @@
-import { withinTolerance } from './compare.js';
+import { ratio } from './format.js';
 import { checkGoals, formatGoals } from './goals.js';
 import type { BenchReport, CpuPerSuccess, TargetSummary } from './report.js';
 
@@ -18,10 +18,6 @@ function ms(value: number | null): string {
   if (value === null) return '—';
   if (value === 0) return '<1'; // autocannon's latencies have a 1 ms resolution
   return value >= 100 ? integer(value) : value.toFixed(value >= 10 ? 1 : 2);
-}
-
-function ratio(value: number | null): string {
-  return value === null ? '—' : `${value.toFixed(2)}×`;
 }
 
 /** Server CPU per success: event loop + other threads, in ms. */
@@ -138,7 +134,7 @@ export function formatTable(report: BenchReport): string {
   return lines.join('\n');
 }
 
-/** One line per variant and scenario: its ratio to its baseline, and whether it meets the goal. */
+/** One line per variant and scenario: its ratios to its baseline (the Goals lines judge them). */
 function comparisons(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const scenario of report.scenarios) {
@@ -146,16 +142,8 @@ function comparisons(report: BenchReport): string[] {
       const { baseline } = summary;
       if (baseline === null) continue;
       const base = scenario.targets.find((other) => other.key === baseline.key);
-      const verdict = (value: number | null) => {
-        if (baseline.tolerance === undefined || value === null) return '';
-        const percent = `${Math.round(baseline.tolerance * 100)} %`;
-        return withinTolerance(value, baseline.tolerance) ? `, within ${percent}` : `, NOT within ${percent}`;
-      };
       let line = `  ${scenario.id}: ${baseline.meaning} = ${ratio(summary.ratioToBaseline)} (medians ${rate(summary.rate)} / ${rate(base?.rate ?? null)} ${scenario.unit})`;
-      line += verdict(summary.ratioToBaseline);
-      if (summary.cpuRatioToBaseline !== null) {
-        line += `; CPU per success ${ratio(summary.cpuRatioToBaseline)}${verdict(summary.cpuRatioToBaseline)}`;
-      }
+      if (summary.cpuRatioToBaseline !== null) line += `; CPU per success ${ratio(summary.cpuRatioToBaseline)}`;
       lines.push(line);
     }
   }

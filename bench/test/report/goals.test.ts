@@ -111,9 +111,22 @@ test('a variant with a tolerance is judged against its baseline; the peer and va
   const checks = checkGoals(report([scenario('userinfo', 4_000, [targetSummary({ rate: 2_000, p99: 10 }), seeded, workers, peer])]));
   const tolerance = checks.filter((check) => /within/.test(check.goal));
   assert.equal(tolerance.length, 1);
-  assert.equal(tolerance[0]!.goal, 'seeded ÷ empty within 15 % (each round against its own baseline)');
+  assert.equal(tolerance[0]!.goal, 'seeded ÷ empty within 15 %, rate and CPU per success (each round against its own baseline)');
+  assert.equal(tolerance[0]!.measured, '0.84×');
   assert.equal(tolerance[0]!.met, false);
   assert.equal(find(checks, 'userinfo', /p99/).met, true, 'only the one-process server on an empty database is judged');
+});
+
+test('a tolerance holds for the rate and the CPU per success together, on both sides of 1', () => {
+  const judged = (ratioToBaseline: number | null, cpuRatioToBaseline: number | null) => {
+    const seeded = targetSummary({ key: 'latchkey-seeded', baseline: { key: 'latchkey', meaning: 'seeded ÷ empty', tolerance: 0.15 }, ratioToBaseline, cpuRatioToBaseline });
+    return find(checkGoals(report([scenario('userinfo', 4_000, [seeded])])), 'userinfo', /within/);
+  };
+  assert.deepEqual([judged(0.9, 1.1).met, judged(0.9, 1.1).measured], [true, '0.90× (CPU per success 1.10×)']);
+  assert.equal(judged(0.9, 1.2).met, false, 'a cost that grew by 20 % misses it, whatever the rate');
+  assert.equal(judged(1.2, 0.9).met, false, 'a seeded server 20 % faster is outside it too');
+  assert.equal(judged(0.9, null).met, true, 'without CPU figures the rate decides');
+  assert.equal(judged(null, 0.9).met, null, 'without a rate there is no verdict');
 });
 
 test('the goals are printed one a line, the missed ones in capitals with their detail under them', () => {
